@@ -1,0 +1,174 @@
+// kcgate: the server (default command) and its admin commands (`keys`).
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/json.hpp>
+#include <filesystem>
+#include <iostream>
+
+#include "app/config.h"
+#include "app/demo_key.h"
+#include "app/server.h"
+#include "store/key_admin.h"
+#include "store/key_directory.h"
+#include "store/secret_box.h"
+
+namespace {
+
+using kc::app::Config;
+
+std::vector<std::string> SplitComma(const std::string& text) {
+  std::vector<std::string> out;
+  std::string item;
+  for (char c : text + ",") {
+    if (c == ',') {
+      if (!item.empty()) out.push_back(item);
+      item.clear();
+    } else if (c != ' ') {
+      item += c;
+    }
+  }
+  return out;
+}
+
+int Serve(const Config& config) {
+  kc::app::Server server(config);
+  std::optional<kc::store::CreatedKey> demo;
+  if (config.demo_key) {
+    kc::SystemClock clock;
+    kc::store::KeyAdmin admin(server.database_path(), server.secret_box(), clock);
+    demo = kc::app::EnsureDemoKey(admin, config.data_dir);
+    server.key_directory().Refresh();
+  }
+  const auto endpoint = server.Start();
+  const std::string base_url =
+      "http://" + endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+  std::cout << "kcgate listening on " << base_url << " (data in " << config.data_dir << ")\n"
+            << "  public:  curl -s " << base_url << "/api/v1/timestamp; echo\n";
+  if (demo) {
+    std::cout << "\nDemo API key (uid " << demo->uid << "):\n"
+              << "  key:        " << demo->api_key << "\n"
+              << "  secret:     " << demo->secret << "\n"
+              << "  passphrase: " << demo->passphrase << "\n"
+              << "\nA signed request (bash):\n"
+              << kc::app::SignedRequestExample(*demo, base_url) << "\n"
+              << "More keys: build/release/src/app/kcgate keys create --data " << config.data_dir
+              << " --uid 10000002 --permissions General,Spot --passphrase YOURPASS\n";
+  }
+  std::cout << "Press Ctrl-C to stop." << std::endl;
+
+  boost::asio::io_context signals_context;
+  boost::asio::signal_set signals(signals_context, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code&, int) { signals_context.stop(); });
+  signals_context.run();
+  spdlog::info("stopping");
+  server.Stop();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"kcgate: a KuCoin-compatible exchange API edge"};
+  std::string config_file;
+  std::string data_dir;
+  std::string listen;
+  cli.add_option("--config", config_file, "TOML configuration file")->check(CLI::ExistingFile);
+  cli.add_option("--data", data_dir, "data directory (default ./data)");
+  cli.add_option("--listen", listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
+
+  CLI::App* keys = cli.add_subcommand("keys", "manage API keys");
+  keys->require_subcommand(1);
+  CLI::App* create = keys->add_subcommand("create", "create an API key");
+  kc::store::NewKey request;
+  std::string permissions = "General";
+  std::string ips;
+  bool as_json = false;
+  create->add_option("--uid", request.uid, "the user's id")->required();
+  create->add_flag("--sub", request.is_sub, "the user is a sub-account");
+  create->add_option("--parent", request.parent_uid, "the master's uid of a sub-account");
+  create->add_option("--version", request.version, "API key version (1, 2 or 3)")
+      ->check(CLI::Range(1, 3));
+  create->add_option("--permissions", permissions, "e.g. General,Spot");
+  create->add_option("--passphrase", request.passphrase, "the key's passphrase");
+  create->add_option("--ip", ips, "IP whitelist: addresses or CIDR blocks, comma-separated");
+  create->add_option("--remark", request.remark, "a note");
+  create->add_flag("--json", as_json, "print one JSON object");
+  create->add_option("--data", data_dir, "data directory (default ./data)");
+  CLI::App* list = keys->add_subcommand("list", "list API keys");
+  list->add_flag("--json", as_json, "print JSON");
+  list->add_option("--data", data_dir, "data directory (default ./data)");
+  CLI::App* revoke = keys->add_subcommand("revoke", "revoke an API key");
+  std::string revoke_key;
+  revoke->add_option("KEY", revoke_key, "the API key")->required();
+  revoke->add_option("--data", data_dir, "data directory (default ./data)");
+
+  CLI11_PARSE(cli, argc, argv);
+
+  try {
+    Config config = config_file.empty() ? Config{} : kc::app::LoadConfig(config_file);
+    if (!data_dir.empty()) config.data_dir = data_dir;
+    if (!listen.empty()) config.listen = listen;
+    if (!keys->parsed()) return Serve(config);
+
+    std::filesystem::create_directories(config.data_dir);
+    const auto box = kc::store::SecretBox::Load(config.master_key, config.data_dir);
+    kc::SystemClock clock;
+    kc::store::KeyAdmin admin((std::filesystem::path(config.data_dir) / "kcgate.db").string(), box,
+                              clock);
+    namespace json = boost::json;
+    if (create->parsed()) {
+      auto parsed = kc::gateway::Permissions::Parse(permissions);
+      if (!parsed) {
+        std::cerr << "unknown permission in: " << permissions << "\n";
+        return 2;
+      }
+      request.permissions = *parsed;
+      request.ip_whitelist = SplitComma(ips);
+      const auto created = admin.Create(request);
+      if (as_json) {
+        std::cout << json::serialize(json::object{{"apiKey", created.api_key},
+                                                  {"secret", created.secret},
+                                                  {"passphrase", created.passphrase},
+                                                  {"uid", created.uid}})
+                  << "\n";
+      } else {
+        std::cout << "key:        " << created.api_key << "\nsecret:     " << created.secret
+                  << "\npassphrase: " << created.passphrase << "\nuid:        " << created.uid
+                  << "\n";
+      }
+    } else if (list->parsed()) {
+      json::array rows;
+      for (const auto& key : admin.List()) {
+        if (!as_json) {
+          std::cout << key.api_key << "  uid=" << key.uid << (key.is_sub ? " sub" : "") << "  v"
+                    << key.version << "  " << key.permissions
+                    << (key.ip_whitelist.empty() ? "" : "  ip=" + key.ip_whitelist)
+                    << (key.enabled ? "" : "  REVOKED") << "  " << key.remark << "\n";
+        }
+        rows.push_back(json::object{{"apiKey", key.api_key},
+                                    {"uid", key.uid},
+                                    {"isMaster", !key.is_sub},
+                                    {"apiVersion", key.version},
+                                    {"permission", key.permissions},
+                                    {"ipWhitelist", key.ip_whitelist},
+                                    {"remark", key.remark},
+                                    {"createdAt", key.created_at_ms},
+                                    {"enabled", key.enabled}});
+      }
+      if (as_json) std::cout << json::serialize(rows) << "\n";
+    } else if (revoke->parsed()) {
+      if (!admin.Revoke(revoke_key)) {
+        std::cerr << "no enabled key " << revoke_key << "\n";
+        return 1;
+      }
+      std::cout << "revoked " << revoke_key << "\n";
+    }
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "kcgate: " << e.what() << "\n";
+    return 1;
+  }
+}

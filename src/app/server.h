@@ -1,0 +1,39 @@
+// The one place that wires kcgate's modules into a running server: event
+// loops, HTTP listener, gateway pipeline and routes, key store. Used by main
+// and by the integration tests (which bind port 0).
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <memory>
+
+#include "app/config.h"
+#include "core/clock.h"
+
+namespace kc::store {
+class KeyDirectory;
+class SecretBox;
+}  // namespace kc::store
+
+namespace kc::app {
+
+class Server {
+ public:
+  // `clock` may be null (system clock). Creates the data directory.
+  explicit Server(Config config, const Clock* clock = nullptr);
+  ~Server();
+
+  // Binds config.listen and starts serving; returns the bound endpoint.
+  boost::asio::ip::tcp::endpoint Start();
+  void Stop();
+
+  const Config& config() const;
+  const store::SecretBox& secret_box() const;
+  store::KeyDirectory& key_directory();
+  std::string database_path() const;
+
+ private:
+  struct Parts;
+  std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace kc::app

@@ -1,0 +1,141 @@
+#include "gateway/authenticate.h"
+
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/network_v4.hpp>
+#include <boost/asio/ip/network_v6.hpp>
+#include <charconv>
+
+#include "gateway/credentials.h"
+#include "gateway/query.h"
+#include "gateway/signature.h"
+
+namespace kc::gateway {
+namespace {
+
+std::optional<Digest> DecodeDigest(std::string_view base64) {
+  auto bytes = Base64Decode(base64);
+  if (!bytes || bytes->size() != Digest().size()) return std::nullopt;
+  Digest digest;
+  std::copy(bytes->begin(), bytes->end(), digest.begin());
+  return digest;
+}
+
+bool TimestampValid(std::string_view text, int64_t now_ms, int64_t window_ms) {
+  int64_t timestamp = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, timestamp);
+  if (ec != std::errc() || ptr != end || text.front() == '-' || text.front() == '+') return false;
+  const int64_t skew = timestamp > now_ms ? timestamp - now_ms : now_ms - timestamp;
+  return skew <= window_ms;
+}
+
+bool PassphraseMatches(const ApiKey& key, std::string_view passphrase, int header_version) {
+  if (header_version == 1) {
+    return ConstantTimeEquals(KeyedHmacSha256(key, {passphrase}), key.passphrase_mac);
+  }
+  auto digest = DecodeDigest(passphrase);
+  return digest && ConstantTimeEquals(*digest, key.passphrase_mac);
+}
+
+}  // namespace
+
+bool SignatureMatches(const ApiKey& key, const Digest& sign, std::string_view timestamp,
+                      std::string_view method, std::string_view target, std::string_view body) {
+  if (ConstantTimeEquals(KeyedHmacSha256(key, {timestamp, method, target, body}), sign)) {
+    return true;
+  }
+  if (target.find('%') != std::string_view::npos) {
+    const std::string decoded = PercentDecode(target);
+    if (ConstantTimeEquals(KeyedHmacSha256(key, {timestamp, method, decoded, body}), sign)) {
+      return true;
+    }
+  }
+  if (target.size() > 1 && target.back() == '?') {
+    target.remove_suffix(1);
+    return ConstantTimeEquals(KeyedHmacSha256(key, {timestamp, method, target, body}), sign);
+  }
+  return false;
+}
+
+bool IpAllowed(const std::vector<std::string>& whitelist, std::string_view ip) {
+  if (whitelist.empty()) return true;
+  boost::system::error_code ec;
+  const auto address = boost::asio::ip::make_address(ip, ec);
+  if (ec) return false;
+  for (const std::string& entry : whitelist) {
+    if (entry.find('/') == std::string::npos) {
+      auto allowed = boost::asio::ip::make_address(entry, ec);
+      if (!ec && allowed == address) return true;
+      continue;
+    }
+    if (address.is_v4()) {
+      auto network = boost::asio::ip::make_network_v4(entry, ec);
+      if (!ec && (network.network().to_uint() & network.netmask().to_uint()) ==
+                     (address.to_v4().to_uint() & network.netmask().to_uint())) {
+        return true;
+      }
+    } else {
+      auto network = boost::asio::ip::make_network_v6(entry, ec);
+      if (!ec) {
+        auto host = boost::asio::ip::make_network_v6(address.to_v6(), network.prefix_length());
+        if (host.canonical() == network.canonical()) return true;
+      }
+    }
+  }
+  return false;
+}
+
+StageResult Authenticate::Run(Call& call) {
+  const Route& route = call.route();
+  if (route.access == Access::kPublic) return StageResult::kContinue;
+
+  auto credentials = ReadCredentials(call.request());
+  if (!credentials) {
+    call.Fail(credentials.error());
+    return StageResult::kResponded;
+  }
+  if (!credentials->timestamp ||
+      !TimestampValid(*credentials->timestamp, clock_.NowMs(), options_.timestamp_window_ms)) {
+    call.Fail(Error(ErrorCode::kInvalidTimestamp));
+    return StageResult::kResponded;
+  }
+  std::shared_ptr<const ApiKey> key =
+      credentials->key ? keys_.Find(*credentials->key) : std::shared_ptr<const ApiKey>();
+  if (!key || !key->enabled) {
+    call.Fail(Error(ErrorCode::kKeyNotFound));
+    return StageResult::kResponded;
+  }
+  if (!credentials->passphrase ||
+      !PassphraseMatches(*key, *credentials->passphrase, credentials->version)) {
+    call.Fail(Error(ErrorCode::kInvalidPassphrase));
+    return StageResult::kResponded;
+  }
+  auto sign = credentials->sign ? DecodeDigest(*credentials->sign) : std::nullopt;
+  if (!sign || !SignatureMatches(*key, *sign, *credentials->timestamp,
+                                 call.request().method_string(), call.target(), call.body())) {
+    call.Fail(Error(ErrorCode::kInvalidSign));
+    return StageResult::kResponded;
+  }
+  // Partner headers (ccxt sends its own on every call) are accepted here; their
+  // verification (400200-400202) belongs to the policy stage.
+  if (!IpAllowed(key->ip_whitelist, call.peer().ip)) {
+    call.Fail(Error(ErrorCode::kIpNotAllowed, call.peer().ip));
+    return StageResult::kResponded;
+  }
+  if (route.v3_only && key->version < 3) {
+    call.Fail(Error(ErrorCode::kV3KeyRequired));
+    return StageResult::kResponded;
+  }
+  if (!key->permissions.Has(route.permission)) {
+    call.Fail(Error(ErrorCode::kPermissionDenied));
+    return StageResult::kResponded;
+  }
+  if (route.master_only && key->is_sub) {
+    call.Fail(Error(ErrorCode::kUidDenied));
+    return StageResult::kResponded;
+  }
+  call.set_api_key(std::move(key));
+  return StageResult::kContinue;
+}
+
+}  // namespace kc::gateway

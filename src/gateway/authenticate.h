@@ -1,0 +1,45 @@
+// The authentication stage: on private routes, checks the KC-API-* headers in
+// KuCoin's order — 400401, 400400, 400009, 400002, 400003, 400004, 400005 —
+// then the key's own restrictions: 400006 (IP whitelist), 400008 (V3-only
+// route), 400007 (permission), 400010 (master-only route). Public routes pass
+// untouched: real clients send credentials (even empty ones) on public calls.
+// Any thread.
+#pragma once
+
+#include <cstdint>
+
+#include "core/clock.h"
+#include "gateway/key_store.h"
+#include "gateway/pipeline.h"
+#include "gateway/signature.h"
+
+namespace kc::gateway {
+
+struct AuthOptions {
+  int64_t timestamp_window_ms = 5000;
+};
+
+class Authenticate final : public Stage {
+ public:
+  Authenticate(const KeyStore& keys, const Clock& clock, AuthOptions options)
+      : keys_(keys), clock_(clock), options_(options) {}
+
+  StageResult Run(Call& call) override;
+
+ private:
+  const KeyStore& keys_;
+  const Clock& clock_;
+  AuthOptions options_;
+};
+
+// Whether `ip` is allowed by a whitelist of addresses and IPv4/IPv6 CIDR blocks
+// (an empty list allows every address).
+bool IpAllowed(const std::vector<std::string>& whitelist, std::string_view ip);
+
+// The forms of the request path a real client may have signed: as sent,
+// percent-decoded (the official SDK), and without a bare trailing '?'
+// (kucoin-node-sdk). Returns true when `sign` matches any of them.
+bool SignatureMatches(const ApiKey& key, const Digest& sign, std::string_view timestamp,
+                      std::string_view method, std::string_view target, std::string_view body);
+
+}  // namespace kc::gateway

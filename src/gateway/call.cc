@@ -1,0 +1,52 @@
+#include "gateway/call.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/beast/http/field.hpp>
+
+namespace kc::gateway {
+
+namespace http = boost::beast::http;
+
+Call::Call(net::HttpRequest request, net::Peer peer, net::Responder responder,
+           RouteTable::Match match, uint64_t id)
+    : request_(std::move(request)),
+      peer_(std::move(peer)),
+      responder_(std::move(responder)),
+      match_(std::move(match)),
+      id_(id) {
+  std::tie(path_, raw_query_) = SplitTarget(request_.target());
+  query_params_ = ParseQuery(raw_query_);
+}
+
+Call::~Call() {
+  if (!responded()) {
+    // A handler lost the call without answering: the client still gets one.
+    spdlog::error("request {} {} dropped without an answer", id_, std::string(path_));
+    Respond(ApiResponse::Fail(Error(ErrorCode::kInternal)));
+  }
+}
+
+std::string_view Call::PathParam(std::string_view name) const {
+  for (const auto& [key, value] : match_.params) {
+    if (key == name) return value;
+  }
+  return {};
+}
+
+const std::string* Call::QueryParam(std::string_view name) const {
+  for (const auto& [key, value] : query_params_) {
+    if (key == name) return &value;
+  }
+  return nullptr;
+}
+
+void Call::Respond(ApiResponse response) {
+  if (responded_.exchange(true, std::memory_order_acq_rel)) return;  // the first answer wins
+  net::HttpResponse http_response(static_cast<http::status>(response.status), request_.version());
+  http_response.set(http::field::content_type, "application/json");
+  http_response.body() = std::move(response.body);
+  responder_.Send(std::move(http_response));
+}
+
+}  // namespace kc::gateway

@@ -1,0 +1,34 @@
+#include "gateway/gateway.h"
+
+#include <boost/beast/http/field.hpp>
+
+namespace kc::gateway {
+
+namespace http = boost::beast::http;
+
+net::HttpResponse RenderResponse(const ApiResponse& response, unsigned http_version) {
+  net::HttpResponse out(static_cast<http::status>(response.status), http_version);
+  out.set(http::field::content_type, "application/json");
+  out.body() = response.body;
+  return out;
+}
+
+void Gateway::OnRequest(net::HttpRequest request, const net::Peer& peer, net::Responder responder) {
+  auto [path, query] = SplitTarget(request.target());
+  auto match = routes_.Find(request.method(), path);
+  if (!match) {
+    responder.Send(
+        RenderResponse(ApiResponse::Fail(Error(ErrorCode::kUrlNotFound)), request.version()));
+    return;
+  }
+  auto call =
+      std::make_shared<Call>(std::move(request), peer, std::move(responder), std::move(*match),
+                             next_call_id_.fetch_add(1, std::memory_order_relaxed));
+  pipeline_.Run(call);
+}
+
+net::HttpResponse Gateway::OnUnreadable(net::ReadFailure /*failure*/) {
+  return RenderResponse(ApiResponse::Fail(Error(ErrorCode::kInvalidRequestData)), 11);
+}
+
+}  // namespace kc::gateway

@@ -1,0 +1,84 @@
+#include "gateway/route_table.h"
+
+#include <cstdlib>
+
+#include "gateway/query.h"
+
+namespace kc::gateway {
+namespace {
+
+std::vector<std::string_view> Split(std::string_view path) {
+  std::vector<std::string_view> segments;
+  while (!path.empty()) {
+    if (path.front() == '/') path.remove_prefix(1);
+    const size_t slash = path.find('/');
+    segments.push_back(path.substr(0, slash));
+    path = slash == std::string_view::npos ? std::string_view() : path.substr(slash);
+  }
+  return segments;
+}
+
+bool IsParameter(std::string_view segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+std::string ExactKey(boost::beast::http::verb method, std::string_view path) {
+  std::string key(boost::beast::http::to_string(method));
+  key += ' ';
+  key += path;
+  return key;
+}
+
+}  // namespace
+
+void RouteTable::Add(Route route) {
+  routes_.push_back(std::make_unique<Route>(std::move(route)));
+  const Route* added = routes_.back().get();
+  std::vector<std::string> segments;
+  bool has_parameter = false;
+  for (std::string_view segment : Split(added->pattern)) {
+    has_parameter = has_parameter || IsParameter(segment);
+    segments.emplace_back(segment);
+  }
+  if (!has_parameter) {
+    if (!exact_.emplace(ExactKey(added->method, added->pattern), added).second) std::abort();
+    return;
+  }
+  for (const Pattern& existing : patterns_) {
+    if (existing.route->method == added->method && existing.route->pattern == added->pattern) {
+      std::abort();
+    }
+  }
+  patterns_.push_back({added, std::move(segments)});
+}
+
+std::optional<RouteTable::Match> RouteTable::Find(boost::beast::http::verb method,
+                                                  std::string_view path) const {
+  if (auto it = exact_.find(ExactKey(method, path)); it != exact_.end()) {
+    return Match{it->second, {}};
+  }
+  if (path.empty() || path.front() != '/' || path.back() == '/') return std::nullopt;
+  const std::vector<std::string_view> segments = Split(path);
+  for (const Pattern& pattern : patterns_) {
+    if (pattern.route->method != method || pattern.segments.size() != segments.size()) continue;
+    Match match{pattern.route, {}};
+    bool matched = true;
+    for (size_t i = 0; i < segments.size() && matched; ++i) {
+      const std::string& expected = pattern.segments[i];
+      if (IsParameter(expected)) {
+        if (segments[i].empty()) {
+          matched = false;
+        } else {
+          match.params.emplace_back(expected.substr(1, expected.size() - 2),
+                                    PercentDecode(segments[i]));
+        }
+      } else {
+        matched = expected == segments[i];
+      }
+    }
+    if (matched) return match;
+  }
+  return std::nullopt;
+}
+
+}  // namespace kc::gateway

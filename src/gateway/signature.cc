@@ -1,0 +1,151 @@
+#include "gateway/signature.h"
+
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/params.h>
+
+#include <cstdlib>
+#include <list>
+#include <memory>
+#include <unordered_map>
+
+namespace kc::gateway {
+namespace {
+
+struct MacDeleter {
+  void operator()(EVP_MAC* mac) const { EVP_MAC_free(mac); }
+  void operator()(EVP_MAC_CTX* ctx) const { EVP_MAC_CTX_free(ctx); }
+};
+using MacPtr = std::unique_ptr<EVP_MAC, MacDeleter>;
+using MacCtxPtr = std::unique_ptr<EVP_MAC_CTX, MacDeleter>;
+
+EVP_MAC* HmacAlgorithm() {
+  // Fetched once: EVP_MAC_fetch walks the provider tables.
+  static MacPtr mac(EVP_MAC_fetch(nullptr, "HMAC", nullptr));
+  if (!mac) std::abort();
+  return mac.get();
+}
+
+MacCtxPtr NewKeyedContext(std::string_view key) {
+  MacCtxPtr ctx(EVP_MAC_CTX_new(HmacAlgorithm()));
+  char digest_name[] = "SHA256";
+  OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0),
+      OSSL_PARAM_construct_end(),
+  };
+  if (!ctx || EVP_MAC_init(ctx.get(), reinterpret_cast<const unsigned char*>(key.data()),
+                           key.size(), params) != 1) {
+    std::abort();  // out of memory or a broken OpenSSL: nothing sensible to do
+  }
+  return ctx;
+}
+
+Digest Finish(EVP_MAC_CTX* ctx, std::initializer_list<std::string_view> parts) {
+  for (std::string_view part : parts) {
+    EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(part.data()), part.size());
+  }
+  Digest out{};
+  size_t written = 0;
+  if (EVP_MAC_final(ctx, out.data(), &written, out.size()) != 1 || written != out.size()) {
+    std::abort();
+  }
+  return out;
+}
+
+// This thread's keyed contexts, least recently used last. Bounded, so a flood
+// of distinct keys cannot grow memory; a miss only costs one key schedule.
+class ContextCache {
+ public:
+  EVP_MAC_CTX* Get(const ApiKey& api_key) {
+    auto it = index_.find(api_key.key);
+    if (it != index_.end()) {
+      Entry& entry = *it->second;
+      if (entry.generation == api_key.generation) {
+        entries_.splice(entries_.begin(), entries_, it->second);
+        // Re-init with no key reuses the stored key schedule.
+        if (EVP_MAC_init(entry.ctx.get(), nullptr, 0, nullptr) != 1) std::abort();
+        return entry.ctx.get();
+      }
+      entries_.erase(it->second);
+      index_.erase(it);
+    }
+    if (entries_.size() >= kCapacity) {
+      index_.erase(entries_.back().key);
+      entries_.pop_back();
+    }
+    entries_.push_front(Entry{api_key.key, api_key.generation, NewKeyedContext(api_key.secret)});
+    index_.emplace(entries_.front().key, entries_.begin());
+    return entries_.front().ctx.get();
+  }
+
+ private:
+  static constexpr size_t kCapacity = 4096;
+  struct Entry {
+    std::string key;
+    uint64_t generation;
+    MacCtxPtr ctx;
+  };
+  std::list<Entry> entries_;
+  std::unordered_map<std::string_view, std::list<Entry>::iterator> index_;
+};
+
+}  // namespace
+
+Digest HmacSha256(std::string_view key, std::initializer_list<std::string_view> parts) {
+  MacCtxPtr ctx = NewKeyedContext(key);
+  return Finish(ctx.get(), parts);
+}
+
+Digest KeyedHmacSha256(const ApiKey& api_key, std::initializer_list<std::string_view> parts) {
+  thread_local ContextCache cache;
+  return Finish(cache.Get(api_key), parts);
+}
+
+std::string Base64Encode(std::string_view bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(bytes.data()),
+                                static_cast<int>(bytes.size()));
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
+
+std::string Base64Encode(const Digest& digest) {
+  return Base64Encode(
+      std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
+}
+
+std::optional<std::string> Base64Decode(std::string_view text) {
+  if (text.empty() || text.size() % 4 != 0 || text.size() > 4096) return std::nullopt;
+  size_t padding = 0;
+  if (text.back() == '=') padding = text[text.size() - 2] == '=' ? 2 : 1;
+  for (size_t i = 0; i < text.size() - padding; ++i) {
+    const char c = text[i];
+    const bool alnum = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (!alnum && c != '+' && c != '/') return std::nullopt;
+  }
+  std::string out(text.size() / 4 * 3, '\0');
+  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(text.data()),
+                                static_cast<int>(text.size()));
+  if (n < 0) return std::nullopt;
+  out.resize(static_cast<size_t>(n) - padding);  // EVP_DecodeBlock counts padding as bytes
+  return out;
+}
+
+bool ConstantTimeEquals(const Digest& a, const Digest& b) {
+  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string SignRequest(std::string_view secret, std::string_view timestamp,
+                        std::string_view method, std::string_view request_path,
+                        std::string_view body) {
+  return Base64Encode(HmacSha256(secret, {timestamp, method, request_path, body}));
+}
+
+std::string HashPassphrase(std::string_view secret, std::string_view passphrase) {
+  return Base64Encode(HmacSha256(secret, {passphrase}));
+}
+
+}  // namespace kc::gateway

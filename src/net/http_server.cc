@@ -1,0 +1,160 @@
+#include "net/http_server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+#include <future>
+#include <optional>
+
+namespace kc::net {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+// One connection. Lives on one event loop; every member is touched only there.
+class HttpSession : public std::enable_shared_from_this<HttpSession> {
+ public:
+  HttpSession(tcp::socket&& socket, HttpHandler& handler, const HttpLimits& limits, Peer peer)
+      : stream_(std::move(socket)), handler_(handler), limits_(limits), peer_(std::move(peer)) {}
+
+  void Start() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->Read(); });
+  }
+
+  // Called through Responder from any thread.
+  void Send(HttpResponse response) {
+    asio::dispatch(stream_.get_executor(),
+                   [self = shared_from_this(), response = std::move(response)]() mutable {
+                     self->Write(std::move(response));
+                   });
+  }
+
+  asio::any_io_executor executor() { return stream_.get_executor(); }
+
+ private:
+  void Read() {
+    parser_.emplace();
+    parser_->header_limit(static_cast<uint32_t>(limits_.header_bytes));
+    parser_->body_limit(limits_.body_bytes);
+    stream_.expires_after(limits_.read_timeout);
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
+  }
+
+  void OnRead(beast::error_code ec) {
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+        ec == asio::error::connection_reset || ec == asio::error::operation_aborted ||
+        ec == asio::error::eof) {
+      return Shutdown();
+    }
+    if (ec) {
+      ReadFailure failure = ReadFailure::kBadSyntax;
+      if (ec == http::error::header_limit) failure = ReadFailure::kHeaderTooLarge;
+      if (ec == http::error::body_limit) failure = ReadFailure::kBodyTooLarge;
+      keep_alive_ = false;
+      return Write(handler_.OnUnreadable(failure));
+    }
+    HttpRequest request = parser_->release();
+    keep_alive_ = request.keep_alive();
+    stream_.expires_never();  // the handler may take its time; the gateway bounds it
+    if (beast::websocket::is_upgrade(request) && handler_.WantsUpgrade(request)) {
+      handler_.OnUpgrade(std::move(request), std::move(stream_), peer_);
+      return;
+    }
+    handler_.OnRequest(std::move(request), peer_, Responder(shared_from_this()));
+  }
+
+  void Write(HttpResponse response) {
+    response.keep_alive(keep_alive_);
+    response.prepare_payload();
+    auto message = std::make_shared<HttpResponse>(std::move(response));
+    stream_.expires_after(limits_.read_timeout);
+    http::async_write(stream_, *message,
+                      [self = shared_from_this(), message](beast::error_code ec, size_t) {
+                        if (ec || !self->keep_alive_) return self->Shutdown();
+                        self->Read();
+                      });
+  }
+
+  void Shutdown() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  HttpHandler& handler_;
+  const HttpLimits& limits_;
+  Peer peer_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  bool keep_alive_ = true;
+};
+
+void Responder::Send(HttpResponse response) const { session_->Send(std::move(response)); }
+
+asio::any_io_executor Responder::executor() const { return session_->executor(); }
+
+HttpServer::HttpServer(EventLoops& loops, HttpHandler& handler, HttpLimits limits)
+    : loops_(loops), handler_(handler), limits_(limits), acceptor_(loops.At(0)) {}
+
+HttpServer::~HttpServer() { Close(); }
+
+tcp::endpoint HttpServer::Listen(const tcp::endpoint& endpoint) {
+  acceptor_.open(endpoint.protocol());
+  acceptor_.set_option(asio::socket_base::reuse_address(true));
+  acceptor_.bind(endpoint);
+  acceptor_.listen(asio::socket_base::max_listen_connections);
+  Accept();
+  return acceptor_.local_endpoint();
+}
+
+void HttpServer::Close() {
+  // The acceptor belongs to loop 0: close it there, or here when that loop is
+  // no longer running (then nothing else touches it).
+  auto closed = std::make_shared<std::promise<void>>();
+  auto done = closed->get_future();
+  asio::post(acceptor_.get_executor(), [this, closed] {
+    beast::error_code ignored;
+    acceptor_.close(ignored);
+    closed->set_value();
+  });
+  if (done.wait_for(std::chrono::seconds(2)) != std::future_status::ready) {
+    beast::error_code ignored;
+    acceptor_.close(ignored);
+  }
+}
+
+void HttpServer::Accept() {
+  // Each accepted socket goes straight onto the next loop.
+  acceptor_.async_accept(loops_.Next(), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted) return;
+    if (!ec) {
+      beast::error_code peer_ec;
+      auto remote = socket.remote_endpoint(peer_ec);
+      if (!peer_ec) {
+        socket.set_option(tcp::no_delay(true), peer_ec);
+        Peer peer{remote.address().to_string(), remote.port(),
+                  next_connection_id_.fetch_add(1, std::memory_order_relaxed)};
+        std::make_shared<HttpSession>(std::move(socket), handler_, limits_, std::move(peer))
+            ->Start();
+      }
+    } else {
+      spdlog::warn("accept failed: {}", ec.message());
+    }
+    if (acceptor_.is_open()) Accept();
+  });
+}
+
+}  // namespace kc::net

@@ -1,0 +1,87 @@
+// HTTP/1.1 listener and sessions (after Beast's advanced server): a fresh
+// parser per message with header and body limits, read and idle timeouts,
+// keep-alive, one request in flight per connection. It knows nothing of
+// KuCoin: every request goes to an HttpHandler, which answers through a
+// Responder from any thread.
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "net/event_loops.h"
+
+namespace kc::net {
+
+using HttpRequest = boost::beast::http::request<boost::beast::http::string_body>;
+using HttpResponse = boost::beast::http::response<boost::beast::http::string_body>;
+
+struct HttpLimits {
+  size_t header_bytes = 8 * 1024;
+  size_t body_bytes = 1024 * 1024;
+  std::chrono::milliseconds read_timeout{30'000};  // also the keep-alive idle timeout
+};
+
+struct Peer {
+  std::string ip;
+  uint16_t port = 0;
+  uint64_t connection_id = 0;
+};
+
+// Why a request could not be read; the connection closes after the answer.
+enum class ReadFailure { kBadSyntax, kHeaderTooLarge, kBodyTooLarge };
+
+class HttpSession;
+
+// Delivers the one response to a request. Copyable; Send may be called from
+// any thread, once. A responder dropped unsent closes the connection.
+class Responder {
+ public:
+  explicit Responder(std::shared_ptr<HttpSession> session) : session_(std::move(session)) {}
+  void Send(HttpResponse response) const;
+  // The event loop the connection lives on (to post work back to it).
+  boost::asio::any_io_executor executor() const;
+
+ private:
+  std::shared_ptr<HttpSession> session_;
+};
+
+class HttpHandler {
+ public:
+  virtual ~HttpHandler() = default;
+  virtual void OnRequest(HttpRequest request, const Peer& peer, Responder responder) = 0;
+  virtual HttpResponse OnUnreadable(ReadFailure failure) = 0;
+  // A WebSocket upgrade request. The default refuses it with OnRequest's answer
+  // for an ordinary GET; the push service overrides it to take the stream.
+  virtual bool WantsUpgrade(const HttpRequest& /*request*/) { return false; }
+  virtual void OnUpgrade(HttpRequest /*request*/, boost::beast::tcp_stream /*stream*/,
+                         const Peer& /*peer*/) {}
+};
+
+class HttpServer {
+ public:
+  HttpServer(EventLoops& loops, HttpHandler& handler, HttpLimits limits);
+  ~HttpServer();
+
+  // Binds and starts accepting; returns the bound endpoint (port 0 picks one).
+  // Throws boost::system::system_error when the address cannot be bound.
+  boost::asio::ip::tcp::endpoint Listen(const boost::asio::ip::tcp::endpoint& endpoint);
+  // Stops accepting new connections. Open connections end with their loops.
+  void Close();
+
+ private:
+  void Accept();
+
+  EventLoops& loops_;
+  HttpHandler& handler_;
+  HttpLimits limits_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  std::atomic<uint64_t> next_connection_id_{1};
+};
+
+}  // namespace kc::net

@@ -1,0 +1,31 @@
+#include "store/schema.h"
+
+namespace kc::store {
+
+void EnsureSchema(Database& db) {
+  db.Exec(R"sql(
+    CREATE TABLE IF NOT EXISTS users (
+      uid INTEGER PRIMARY KEY,
+      parent_uid INTEGER NOT NULL DEFAULT 0,
+      level INTEGER NOT NULL DEFAULT 0,
+      sub_trading TEXT NOT NULL DEFAULT 'Spot',
+      max_sub_quantity INTEGER NOT NULL DEFAULT 5,
+      created_at INTEGER NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS api_keys (
+      api_key TEXT PRIMARY KEY,
+      secret_sealed TEXT NOT NULL,
+      passphrase_mac BLOB NOT NULL,
+      version INTEGER NOT NULL,
+      uid INTEGER NOT NULL REFERENCES users(uid),
+      permissions TEXT NOT NULL,
+      ip_whitelist TEXT NOT NULL DEFAULT '',
+      remark TEXT NOT NULL DEFAULT '',
+      created_at INTEGER NOT NULL,
+      enabled INTEGER NOT NULL DEFAULT 1,
+      revision INTEGER NOT NULL DEFAULT 1
+    );
+  )sql");
+}
+
+}  // namespace kc::store
