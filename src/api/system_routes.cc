@@ -89,6 +89,7 @@ void AddUserRoutes(gateway::RouteTable& routes, const UserDirectory& users) {
               .permission = Permission::kGeneral,
               .pool = RatePool::kManagement,
               .weight = 20,
+              .master_only = true,
               .handler = [&users](const std::shared_ptr<Call>& call) {
                 auto user = users.FindUser(call->api_key()->uid);
                 if (!user) return call->Fail(Error(ErrorCode::kInternal));

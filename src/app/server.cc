@@ -86,5 +86,6 @@ const Config& Server::config() const { return parts_->config; }
 const store::SecretBox& Server::secret_box() const { return parts_->box; }
 store::KeyDirectory& Server::key_directory() { return parts_->keys; }
 std::string Server::database_path() const { return DatabasePath(parts_->config); }
+gateway::RouteTable& Server::routes() { return parts_->routes; }
 
 }  // namespace kc::app

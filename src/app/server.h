@@ -9,6 +9,10 @@
 #include "app/config.h"
 #include "core/clock.h"
 
+namespace kc::gateway {
+class RouteTable;
+}  // namespace kc::gateway
+
 namespace kc::store {
 class KeyDirectory;
 class SecretBox;
@@ -30,6 +34,8 @@ class Server {
   const store::SecretBox& secret_box() const;
   store::KeyDirectory& key_directory();
   std::string database_path() const;
+  // The route table; routes may be added until Start (tests add probe routes).
+  gateway::RouteTable& routes();
 
  private:
   struct Parts;
