@@ -1,0 +1,108 @@
+// Commands: everything that changes exchange state, as plain values so that
+// they can be journaled, replayed and compared. A TimedCommand carries the
+// engine time at which it is applied; replaying the same TimedCommands rebuilds
+// the same state, ids and sequences. Built by any thread, applied on the
+// engine thread.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <variant>
+#include <vector>
+
+#include "engine/types.h"
+
+namespace kc::engine {
+
+// Admin funding (kcgate accounts deposit).
+struct Deposit {
+  Uid uid = 0;
+  CurrencyId currency = 0;
+  AccountType account = AccountType::kMain;
+  Units amount = 0;
+};
+
+// POST /api/v2/accounts/inner-transfer between a user's main and trade accounts.
+struct InnerTransfer {
+  Uid uid = 0;
+  CurrencyId currency = 0;
+  AccountType from = AccountType::kMain;
+  AccountType to = AccountType::kTrade;
+  Units amount = 0;
+  ClientOid client_oid{};
+};
+
+struct PlaceOrder {
+  Uid uid = 0;
+  SymbolId symbol = 0;
+  Side side = Side::kBuy;
+  OrderType type = OrderType::kLimit;
+  Units price = 0;  // limit only
+  Units size = 0;   // limit; market by size
+  Units funds = 0;  // market by funds (exactly one of size / funds for market)
+  TimeInForce time_in_force = TimeInForce::kGtc;
+  std::int64_t cancel_after = 0;  // seconds, GTT only
+  bool post_only = false;
+  bool hidden = false;
+  bool iceberg = false;
+  Units visible_size = 0;  // iceberg only
+  Stp stp = Stp::kNone;
+  ClientOid client_oid{};
+  Remark remark{};
+};
+
+struct CancelOrder {
+  Uid uid = 0;
+  OrderId order_id{};
+};
+
+struct CancelByClientOid {
+  Uid uid = 0;
+  ClientOid client_oid{};
+};
+
+// All active orders of the user, or of one symbol.
+struct CancelAll {
+  Uid uid = 0;
+  std::optional<SymbolId> symbol = std::nullopt;
+};
+
+// KuCoin's hf/orders/alter: cancel and re-create with a new orderId and the
+// same clientOid. new_size is the new total size; the new order gets
+// new_size - dealSize, and when that is not positive the order is only canceled.
+struct AmendOrder {
+  Uid uid = 0;
+  OrderId order_id{};      // either this ...
+  ClientOid client_oid{};  // ... or this (when order_id is invalid)
+  std::optional<Units> new_price = std::nullopt;
+  std::optional<Units> new_size = std::nullopt;
+};
+
+// Cancels every GTT order whose cancelAfter has passed at `now`. Issued by the
+// CommandLoop from its clock, journaled like any command.
+struct ExpireOrders {
+  Timestamp now = 0;
+};
+
+using Command = std::variant<Deposit, InnerTransfer, PlaceOrder, CancelOrder, CancelByClientOid,
+                             CancelAll, AmendOrder, ExpireOrders>;
+
+struct TimedCommand {
+  Timestamp ts = 0;
+  Command command;
+};
+
+struct CommandResult {
+  RejectReason reject = RejectReason::kNone;
+  // Place: the new order. Amend: the new order (invalid when only canceled).
+  // Cancel: the canceled order. Transfer: the transfer's id.
+  OrderId order_id{};
+  // Duplicate clientOid: the order that already holds it.
+  OrderId existing_order_id{};
+  // CancelAll / ExpireOrders: every order canceled.
+  std::vector<OrderId> canceled;
+
+  bool ok() const { return reject == RejectReason::kNone; }
+};
+
+}  // namespace kc::engine

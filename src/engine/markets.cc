@@ -1,0 +1,127 @@
+#include "engine/markets.h"
+
+#include "core/decimal.h"
+
+namespace kc::engine {
+
+std::optional<SymbolId> MarketConfig::FindSymbol(std::string_view symbol_name) const {
+  for (std::size_t i = 0; i < symbols.size(); ++i) {
+    if (symbols[i].symbol == symbol_name) return static_cast<SymbolId>(i);
+  }
+  return std::nullopt;
+}
+
+std::optional<CurrencyId> MarketConfig::FindCurrency(std::string_view currency_name) const {
+  for (std::size_t i = 0; i < currencies.size(); ++i) {
+    if (currencies[i].currency == currency_name) return static_cast<CurrencyId>(i);
+  }
+  return std::nullopt;
+}
+
+std::optional<MarketConfig> BuildMarketConfig(const std::vector<CurrencySpec>& currencies,
+                                              const std::vector<SymbolText>& symbols,
+                                              std::string* error) {
+  MarketConfig config;
+  for (const CurrencySpec& c : currencies) {
+    if (c.currency.empty() || c.precision < 0 || c.precision > 12) {
+      *error = "currency '" + c.currency + "': empty name or precision outside 0..12";
+      return std::nullopt;
+    }
+    if (config.FindCurrency(c.currency)) {
+      *error = "currency '" + c.currency + "' listed twice";
+      return std::nullopt;
+    }
+    config.currencies.push_back(c);
+  }
+  for (const SymbolText& t : symbols) {
+    SymbolSpec s;
+    s.symbol = t.symbol;
+    s.name = t.symbol;
+    s.market = t.market.empty() ? "USDS" : t.market;
+    s.enable_trading = t.enable_trading;
+    const auto base = config.FindCurrency(t.base);
+    const auto quote = config.FindCurrency(t.quote);
+    if (!base || !quote || *base == *quote) {
+      *error = "symbol '" + t.symbol + "': unknown or identical base/quote currency";
+      return std::nullopt;
+    }
+    if (config.FindSymbol(t.symbol)) {
+      *error = "symbol '" + t.symbol + "' listed twice";
+      return std::nullopt;
+    }
+    s.base = *base;
+    s.quote = *quote;
+    const int bs = config.currencies[*base].precision;
+    const int qs = config.currencies[*quote].precision;
+    struct Field {
+      const std::string* text;
+      Units* out;
+      int scale;
+      const char* name;
+      bool positive;
+    };
+    const Field fields[] = {
+        {&t.base_increment, &s.base_increment, bs, "baseIncrement", true},
+        {&t.base_min_size, &s.base_min_size, bs, "baseMinSize", false},
+        {&t.base_max_size, &s.base_max_size, bs, "baseMaxSize", true},
+        {&t.price_increment, &s.price_increment, qs, "priceIncrement", true},
+        {&t.quote_increment, &s.quote_increment, qs, "quoteIncrement", true},
+        {&t.quote_min_size, &s.quote_min_size, qs, "quoteMinSize", false},
+        {&t.quote_max_size, &s.quote_max_size, qs, "quoteMaxSize", true},
+        {&t.min_funds, &s.min_funds, qs, "minFunds", false},
+        {&t.maker_fee_rate, &s.maker_fee_rate, kRateScale, "makerFeeRate", false},
+        {&t.taker_fee_rate, &s.taker_fee_rate, kRateScale, "takerFeeRate", false},
+        {&t.price_limit_rate, &s.price_limit_rate, kRateScale, "priceLimitRate", false},
+    };
+    for (const Field& f : fields) {
+      const auto v = ParseDecimal(f.text->empty() ? "0" : *f.text, f.scale);
+      if (!v || (f.positive && *v <= 0)) {
+        *error = "symbol '" + t.symbol + "': bad " + f.name + " '" + *f.text + "'";
+        return std::nullopt;
+      }
+      *f.out = *v;
+    }
+    if (s.maker_fee_rate >= Pow10(kRateScale) || s.taker_fee_rate >= Pow10(kRateScale)) {
+      *error = "symbol '" + t.symbol + "': fee rate must be below 1";
+      return std::nullopt;
+    }
+    config.symbols.push_back(std::move(s));
+  }
+  return config;
+}
+
+std::vector<CurrencySpec> DefaultCurrencies() {
+  return {
+      {"BTC", "BTC", "Bitcoin", 8}, {"USDT", "USDT", "Tether", 8}, {"ETH", "ETH", "Ethereum", 8},
+      {"SOL", "SOL", "Solana", 8},  {"KCS", "KCS", "KCS", 8},
+  };
+}
+
+std::vector<SymbolText> DefaultSymbols() {
+  // BTC-USDT is KuCoin's own /api/v2/symbols example; the others follow
+  // KuCoin's published attributes for those pairs.
+  return {
+      {"BTC-USDT", "BTC", "USDT", "USDS", "0.00000001", "0.1", "0.000001", "0.00001", "0.1",
+       "10000000000", "99999999", "0.1", "0.001", "0.001", "0.1", true},
+      {"ETH-USDT", "ETH", "USDT", "USDS", "0.0000001", "0.01", "0.000001", "0.0001", "0.1",
+       "10000000000", "99999999", "0.1", "0.001", "0.001", "0.1", true},
+      {"ETH-BTC", "ETH", "BTC", "BTC", "0.0000001", "0.00001", "0.00000001", "0.0001", "0.00001",
+       "10000000000", "99999999", "0.00001", "0.001", "0.001", "0.1", true},
+      {"SOL-USDT", "SOL", "USDT", "USDS", "0.0001", "0.01", "0.000001", "0.01", "0.1",
+       "10000000000", "99999999", "0.1", "0.001", "0.001", "0.1", true},
+      {"KCS-USDT", "KCS", "USDT", "USDS", "0.0001", "0.001", "0.000001", "0.01", "0.1",
+       "10000000000", "99999999", "0.1", "0.001", "0.001", "0.1", true},
+  };
+}
+
+const MarketConfig& DefaultMarkets() {
+  static const MarketConfig config = [] {
+    std::string error;
+    auto built = BuildMarketConfig(DefaultCurrencies(), DefaultSymbols(), &error);
+    if (!built) std::abort();  // the defaults are code, not input
+    return *built;
+  }();
+  return config;
+}
+
+}  // namespace kc::engine

@@ -1,0 +1,267 @@
+// Random command streams (seeded, bounded) against the exchange: the book never
+// crosses, money is neither created nor destroyed, and on plain limit/market
+// flow the fills equal those of a deliberately naive reference book.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <random>
+
+#include "engine/exchange.h"
+#include "engine/test_util.h"
+
+namespace kc::engine {
+namespace {
+
+using testing::U;
+
+// The simplest book that can be right: every resting order in one vector,
+// the maker chosen by scanning for the best price and then the oldest.
+class ReferenceBook {
+ public:
+  struct Resting {
+    std::uint64_t id;
+    Side side;
+    Units price;
+    Units remaining;
+    std::uint64_t time;
+  };
+  struct Match {
+    std::uint64_t maker, taker;
+    Units price, size;
+    friend bool operator==(const Match&, const Match&) = default;
+  };
+
+  // price 0 = market. Returns the matches; rests the remainder when `rest`.
+  void Place(std::uint64_t id, Side side, Units price, Units size, bool rest,
+             std::vector<Match>* out) {
+    while (size > 0) {
+      Resting* best = nullptr;
+      for (Resting& r : orders_) {
+        if (r.side == side) continue;
+        if (price != 0 && (side == Side::kBuy ? r.price > price : r.price < price)) continue;
+        if (best == nullptr ||
+            (side == Side::kBuy ? r.price < best->price : r.price > best->price) ||
+            (r.price == best->price && r.time < best->time)) {
+          best = &r;
+        }
+      }
+      if (best == nullptr) break;
+      const Units q = std::min(size, best->remaining);
+      out->push_back({best->id, id, best->price, q});
+      size -= q;
+      best->remaining -= q;
+      if (best->remaining == 0) {
+        orders_.erase(orders_.begin() + (best - orders_.data()));
+      }
+    }
+    if (size > 0 && rest && price != 0) orders_.push_back({id, side, price, size, ++clock_});
+  }
+  bool Cancel(std::uint64_t id) {
+    for (auto it = orders_.begin(); it != orders_.end(); ++it) {
+      if (it->id == id) {
+        orders_.erase(it);
+        return true;
+      }
+    }
+    return false;
+  }
+  const std::vector<Resting>& orders() const { return orders_; }
+
+ private:
+  std::vector<Resting> orders_;
+  std::uint64_t clock_ = 0;
+};
+
+class TradeRecorder final : public EventSink {
+ public:
+  void OnOrder(const OrderEvent&) override {}
+  void OnTrade(const TradeEvent& e) override { trades.push_back(e); }
+  void OnBook(const BookEvent& e) override {
+    if (e.sequence != last_sequence[e.symbol] + 1) gap = true;
+    last_sequence[e.symbol] = e.sequence;
+  }
+  void OnBalance(const BalanceEvent&) override {}
+  std::vector<TradeEvent> trades;
+  std::map<SymbolId, std::uint64_t> last_sequence;
+  bool gap = false;
+};
+
+TEST(Property, FillsMatchTheNaiveReferenceBook) {
+  for (std::uint32_t seed = 1; seed <= 20; ++seed) {
+    std::mt19937 rng(seed);
+    TradeRecorder rec;
+    Exchange ex(DefaultMarkets(), &rec);
+    ReferenceBook ref;
+    const SymbolId sym = *ex.markets().FindSymbol("BTC-USDT");
+    Timestamp now = 1'700'000'000 * kNanosPerSecond;
+    for (Uid u = 1; u <= 4; ++u) {
+      ex.Apply({++now,
+                Deposit{u, DefaultMarkets().symbol(sym).base, AccountType::kTrade, U("1000000")}});
+      ex.Apply({++now, Deposit{u, DefaultMarkets().symbol(sym).quote, AccountType::kTrade,
+                               U("1000000000")}});
+    }
+    std::vector<std::pair<Uid, OrderId>> live;
+    for (int step = 0; step < 3000; ++step) {
+      const int dice = static_cast<int>(rng() % 100);
+      const Uid uid = 1 + rng() % 4;
+      if (dice < 30 && !live.empty()) {
+        const std::size_t k = rng() % live.size();
+        const auto [owner, id] = live[k];
+        live.erase(live.begin() + static_cast<std::ptrdiff_t>(k));
+        const bool ok = ex.Apply({++now, CancelOrder{owner, id}}).ok();
+        ASSERT_EQ(ok, ref.Cancel(id.seq));
+        continue;
+      }
+      PlaceOrder p;
+      p.uid = uid;
+      p.symbol = sym;
+      p.side = rng() % 2 ? Side::kBuy : Side::kSell;
+      p.size = static_cast<Units>(1 + rng() % 50) * U("0.0001");
+      const bool market = dice >= 95;
+      if (market) {
+        p.type = OrderType::kMarket;
+      } else {
+        p.price = U("50000") + static_cast<Units>(static_cast<int>(rng() % 41) - 20) * U("0.1");
+        p.time_in_force = dice >= 85 ? TimeInForce::kIoc : TimeInForce::kGtc;
+      }
+      const std::size_t before = rec.trades.size();
+      const auto r = ex.Apply({++now, p});
+      ASSERT_TRUE(r.ok()) << ToString(r.reject);
+      std::vector<ReferenceBook::Match> want;
+      ref.Place(r.order_id.seq, p.side, p.price, p.size,
+                !market && p.time_in_force == TimeInForce::kGtc, &want);
+      std::vector<ReferenceBook::Match> got;
+      for (std::size_t i = before; i < rec.trades.size(); ++i) {
+        const TradeEvent& t = rec.trades[i];
+        got.push_back({t.maker_order_id.seq, t.taker_order_id.seq, t.price, t.size});
+      }
+      ASSERT_EQ(got, want) << "seed " << seed << " step " << step;
+      if (ex.FindOrder(uid, r.order_id)->status == OrderStatus::kOpen) {
+        live.push_back({uid, r.order_id});
+      }
+      // Makers filled away are no longer cancellable.
+      std::erase_if(live, [&](const auto& x) {
+        return ex.FindOrder(x.first, x.second)->status == OrderStatus::kDone;
+      });
+    }
+    ex.CheckInvariants();
+    EXPECT_EQ(ex.book(sym).order_count(), ref.orders().size());
+    EXPECT_FALSE(rec.gap);
+  }
+}
+
+// Everything at once, with tight balances so that rejections happen too.
+TEST(Property, NeverCrossesAndConservesMoney) {
+  const MarketConfig& markets = DefaultMarkets();
+  for (std::uint32_t seed = 1; seed <= 12; ++seed) {
+    std::mt19937 rng(seed);
+    TradeRecorder rec;
+    ExchangeOptions options;
+    options.done_order_capacity = 256;  // exercise eviction
+    options.fill_capacity = 256;
+    options.ledger_capacity = 256;
+    Exchange ex(markets, &rec, options);
+    std::vector<Units> deposited(markets.currencies.size(), 0);
+    Timestamp now = 1'700'000'000 * kNanosPerSecond;
+    const std::vector<std::string_view> symbols = {"BTC-USDT", "ETH-BTC"};
+    const std::map<std::string_view, Units> mid = {{"BTC-USDT", U("50000")},
+                                                   {"ETH-BTC", U("0.05")}};
+    for (Uid u = 1; u <= 5; ++u) {
+      for (CurrencyId c = 0; c < markets.currencies.size(); ++c) {
+        const Units amount = c == *markets.FindCurrency("USDT") ? U("20000") : U("1");
+        ASSERT_TRUE(ex.Apply({++now, Deposit{u, c, AccountType::kMain, amount}}).ok());
+        ASSERT_TRUE(
+            ex.Apply({++now,
+                      InnerTransfer{u, c, AccountType::kMain, AccountType::kTrade, amount / 2, {}}})
+                .ok());
+        deposited[c] += amount;
+      }
+    }
+    std::vector<std::pair<Uid, OrderId>> placed;
+    int accepted = 0;
+    for (int step = 0; step < 3000; ++step) {
+      now += static_cast<Timestamp>(rng() % 3) * kNanosPerSecond;
+      const int dice = static_cast<int>(rng() % 100);
+      const Uid uid = 1 + rng() % 5;
+      const std::string_view sname = symbols[rng() % symbols.size()];
+      const SymbolId sym = *markets.FindSymbol(sname);
+      const SymbolSpec& spec = markets.symbol(sym);
+      if (dice < 20 && !placed.empty()) {
+        const auto [owner, id] = placed[rng() % placed.size()];
+        ex.Apply({now, CancelOrder{owner, id}});
+      } else if (dice < 25 && !placed.empty()) {
+        const auto [owner, id] = placed[rng() % placed.size()];
+        AmendOrder a;
+        a.uid = owner;
+        a.order_id = id;
+        if (rng() % 2)
+          a.new_price = mid.at(sname) + static_cast<Units>(rng() % 11) * spec.price_increment;
+        if (rng() % 2) a.new_size = static_cast<Units>(1 + rng() % 30) * spec.base_min_size;
+        const auto r = ex.Apply({now, a});
+        if (r.order_id.valid()) placed.push_back({owner, r.order_id});
+      } else if (dice < 27) {
+        ex.Apply({now, CancelAll{uid, rng() % 2 ? std::optional<SymbolId>(sym) : std::nullopt}});
+      } else if (dice < 29) {
+        ex.Apply({now, ExpireOrders{now}});
+      } else if (dice < 31) {
+        const CurrencyId c = static_cast<CurrencyId>(rng() % markets.currencies.size());
+        ex.Apply({now, InnerTransfer{uid,
+                                     c,
+                                     rng() % 2 ? AccountType::kMain : AccountType::kTrade,
+                                     rng() % 2 ? AccountType::kMain : AccountType::kTrade,
+                                     static_cast<Units>(rng() % 1000000),
+                                     {}}});
+      } else {
+        PlaceOrder p;
+        p.uid = uid;
+        p.symbol = sym;
+        p.side = rng() % 2 ? Side::kBuy : Side::kSell;
+        p.stp = static_cast<Stp>(rng() % 5);
+        const int kind = static_cast<int>(rng() % 10);
+        if (kind == 0) {
+          p.type = OrderType::kMarket;
+          if (rng() % 2) {
+            p.size = static_cast<Units>(1 + rng() % 20) * spec.base_min_size;
+          } else {
+            p.funds = static_cast<Units>(1 + rng() % 50) * spec.min_funds;
+          }
+        } else {
+          p.price =
+              mid.at(sname) + (static_cast<Units>(rng() % 21) - 10) * spec.price_increment * 3;
+          p.size = static_cast<Units>(1 + rng() % 30) * spec.base_min_size +
+                   static_cast<Units>(rng() % 100) * spec.base_increment;
+          p.time_in_force = static_cast<TimeInForce>(rng() % 4);
+          p.cancel_after = 1 + rng() % 20;
+          p.post_only = rng() % 6 == 0;
+          p.hidden = rng() % 8 == 0;
+          p.iceberg = !p.hidden && rng() % 6 == 0;
+          p.visible_size = p.size / 3 - (p.size / 3) % spec.base_increment;
+        }
+        if (rng() % 3 == 0) {
+          char oid[16];
+          std::snprintf(oid, sizeof oid, "c%u", static_cast<unsigned>(rng() % 40));
+          p.client_oid.Assign(oid);
+        }
+        const auto r = ex.Apply({now, p});
+        if (r.ok()) {
+          ++accepted;
+          placed.push_back({uid, r.order_id});
+        }
+      }
+      if (step % 50 == 0) ex.CheckInvariants();
+      for (CurrencyId c = 0; c < markets.currencies.size(); ++c) {
+        ASSERT_EQ(ex.accounts().Total(c) + ex.fees_collected(c), deposited[c])
+            << "seed " << seed << " step " << step << " currency " << c;
+      }
+    }
+    ex.CheckInvariants();
+    EXPECT_GT(accepted, 500);
+    EXPECT_GT(rec.trades.size(), 100u);
+    EXPECT_FALSE(rec.gap);
+  }
+}
+
+}  // namespace
+}  // namespace kc::engine

@@ -1,0 +1,84 @@
+// Helpers for the engine's tests: an Exchange on the default markets with an
+// event buffer, and decimal-string shorthands. Tests only.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <string_view>
+
+#include "core/decimal.h"
+#include "engine/exchange.h"
+
+namespace kc::engine::testing {
+
+inline Units U(std::string_view text) {  // every default currency has 8 decimals
+  auto v = ParseDecimal(text, 8);
+  if (!v) std::abort();
+  return *v;
+}
+
+class ExchangeFixture : public ::testing::Test {
+ protected:
+  ExchangeFixture() : ex_(DefaultMarkets(), &events_) {}
+
+  SymbolId Sym(std::string_view s) const { return *ex_.markets().FindSymbol(s); }
+  CurrencyId Cur(std::string_view c) const { return *ex_.markets().FindCurrency(c); }
+
+  CommandResult Run(Command c) { return ex_.Apply(TimedCommand{now_ += 1000, std::move(c)}); }
+
+  void Fund(Uid uid, std::string_view currency, std::string_view amount) {
+    ASSERT_TRUE(Run(Deposit{uid, Cur(currency), AccountType::kTrade, U(amount)}).ok());
+  }
+  PlaceOrder Limit(Uid uid, Side side, std::string_view price, std::string_view size,
+                   std::string_view symbol = "BTC-USDT") const {
+    PlaceOrder p;
+    p.uid = uid;
+    p.symbol = Sym(symbol);
+    p.side = side;
+    p.type = OrderType::kLimit;
+    p.price = U(price);
+    p.size = U(size);
+    return p;
+  }
+  PlaceOrder Market(Uid uid, Side side, std::string_view size, std::string_view funds,
+                    std::string_view symbol = "BTC-USDT") const {
+    PlaceOrder p;
+    p.uid = uid;
+    p.symbol = Sym(symbol);
+    p.side = side;
+    p.type = OrderType::kMarket;
+    p.size = size.empty() ? 0 : U(size);
+    p.funds = funds.empty() ? 0 : U(funds);
+    return p;
+  }
+  const Account* Acct(Uid uid, std::string_view currency) const {
+    return ex_.accounts().Find(uid, Cur(currency), AccountType::kTrade);
+  }
+  Units Avail(Uid uid, std::string_view currency) const {
+    const Account* a = Acct(uid, currency);
+    return a ? a->available : 0;
+  }
+  Units Held(Uid uid, std::string_view currency) const {
+    const Account* a = Acct(uid, currency);
+    return a ? a->holds : 0;
+  }
+  Order Get(Uid uid, OrderId id) const {
+    auto o = ex_.FindOrder(uid, id);
+    EXPECT_TRUE(o.has_value());
+    return o.value_or(Order{});
+  }
+  template <typename T>
+  std::vector<T> Events() const {
+    std::vector<T> out;
+    for (const Event& e : const_cast<EventBuffer&>(events_).events()) {
+      if (const T* x = std::get_if<T>(&e)) out.push_back(*x);
+    }
+    return out;
+  }
+
+  Timestamp now_ = 1'700'000'000 * kNanosPerSecond;
+  EventBuffer events_;
+  Exchange ex_;
+};
+
+}  // namespace kc::engine::testing
