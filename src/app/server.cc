@@ -6,6 +6,10 @@
 
 #include "api/service_state.h"
 #include "api/system_routes.h"
+#include "engine/clock.h"
+#include "engine/command_loop.h"
+#include "engine/journal.h"
+#include "engine/markets.h"
 #include "gateway/authenticate.h"
 #include "gateway/gateway.h"
 #include "net/event_loops.h"
@@ -26,6 +30,8 @@ struct Server::Parts {
         box(PrepareDataDir(config)),
         keys(DatabasePath(config), box),
         authenticate(keys, clock, gateway::AuthOptions{config.timestamp_window_ms}),
+        engine_loop(engine::DefaultMarkets(), engine::ExchangeOptions{}, &journal, &events,
+                    &engine_clock),
         gateway(routes, pipeline),
         loops(config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency())),
         http(loops, gateway,
@@ -47,9 +53,15 @@ struct Server::Parts {
   store::SecretBox box;
   store::KeyDirectory keys;
   api::ServiceState service_state;
+  // The exchange. TODO(journal): the in-memory journal is replaced by the
+  // SQLite journal in store/ so acknowledged commands survive a restart.
+  engine::MemoryJournal journal;
+  engine::NullEventSink events;
+  engine::SystemClock engine_clock;
   gateway::RouteTable routes;
   gateway::Pipeline pipeline;
   gateway::Authenticate authenticate;
+  engine::CommandLoop engine_loop;
   gateway::Gateway gateway;
   net::EventLoops loops;
   net::HttpServer http;
@@ -69,6 +81,7 @@ boost::asio::ip::tcp::endpoint Server::Start() {
   if (ec) throw std::runtime_error("listen: not an IP address: " + host_port->first);
   auto bound = parts_->http.Listen({address, host_port->second});
   parts_->keys.StartWatching();
+  parts_->engine_loop.Start();
   parts_->loops.Start();
   parts_->started = true;
   return bound;
@@ -79,6 +92,7 @@ void Server::Stop() {
   parts_->started = false;
   parts_->http.Close();
   parts_->loops.Stop();
+  parts_->engine_loop.Stop();
   parts_->keys.StopWatching();
 }
 
@@ -87,5 +101,6 @@ const store::SecretBox& Server::secret_box() const { return parts_->box; }
 store::KeyDirectory& Server::key_directory() { return parts_->keys; }
 std::string Server::database_path() const { return DatabasePath(parts_->config); }
 gateway::RouteTable& Server::routes() { return parts_->routes; }
+engine::CommandLoop& Server::engine_loop() { return parts_->engine_loop; }
 
 }  // namespace kc::app

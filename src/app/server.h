@@ -9,6 +9,10 @@
 #include "app/config.h"
 #include "core/clock.h"
 
+namespace kc::engine {
+class CommandLoop;
+}  // namespace kc::engine
+
 namespace kc::gateway {
 class RouteTable;
 }  // namespace kc::gateway
@@ -36,6 +40,7 @@ class Server {
   std::string database_path() const;
   // The route table; routes may be added until Start (tests add probe routes).
   gateway::RouteTable& routes();
+  engine::CommandLoop& engine_loop();
 
  private:
   struct Parts;

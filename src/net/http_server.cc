@@ -121,6 +121,7 @@ tcp::endpoint HttpServer::Listen(const tcp::endpoint& endpoint) {
 }
 
 void HttpServer::Close() {
+  if (closed_.exchange(true)) return;
   // The acceptor belongs to loop 0: close it there, or here when that loop is
   // no longer running (then nothing else touches it).
   auto closed = std::make_shared<std::promise<void>>();

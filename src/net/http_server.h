@@ -82,6 +82,7 @@ class HttpServer {
   HttpLimits limits_;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::atomic<uint64_t> next_connection_id_{1};
+  std::atomic<bool> closed_{false};
 };
 
 }  // namespace kc::net
