@@ -1,22 +1,13 @@
 #include "engine/types.h"
 
+#include "core/hex.h"
+
 namespace kc::engine {
-namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
 
 void OrderId::AppendTo(std::string& out) const {
-  static constexpr char kHex[] = "0123456789abcdef";
   char buf[24];
-  for (int i = 0; i < 8; ++i) buf[i] = kHex[(seconds >> (28 - 4 * i)) & 0xf];
-  for (int i = 0; i < 16; ++i) buf[8 + i] = kHex[(seq >> (60 - 4 * i)) & 0xf];
+  for (int i = 0; i < 8; ++i) buf[i] = kLowerHexDigits[(seconds >> (28 - 4 * i)) & 0xf];
+  for (int i = 0; i < 16; ++i) buf[8 + i] = kLowerHexDigits[(seq >> (60 - 4 * i)) & 0xf];
   out.append(buf, sizeof buf);
 }
 
@@ -30,7 +21,7 @@ std::optional<OrderId> OrderId::Parse(std::string_view hex) {
   if (hex.size() != 24) return std::nullopt;
   OrderId id;
   for (std::size_t i = 0; i < 24; ++i) {
-    const int v = HexValue(hex[i]);
+    const int v = HexDigitValue(hex[i]);
     if (v < 0) return std::nullopt;
     if (i < 8) {
       id.seconds = (id.seconds << 4) | static_cast<std::uint32_t>(v);

@@ -36,35 +36,14 @@ std::string RandomBytes(size_t n) {
   return out;
 }
 
-std::string HexEncode(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out += kDigits[c >> 4];
-    out += kDigits[c & 15];
-  }
-  return out;
-}
-
 std::optional<SecretBox> SecretBox::FromHex(std::string_view hex) {
   Key key;
   if (hex.size() != key.size() * 2) return std::nullopt;
   for (size_t i = 0; i < key.size(); ++i) {
-    unsigned value = 0;
-    for (char c : hex.substr(i * 2, 2)) {
-      value <<= 4;
-      if (c >= '0' && c <= '9') {
-        value |= static_cast<unsigned>(c - '0');
-      } else if (c >= 'a' && c <= 'f') {
-        value |= static_cast<unsigned>(c - 'a' + 10);
-      } else if (c >= 'A' && c <= 'F') {
-        value |= static_cast<unsigned>(c - 'A' + 10);
-      } else {
-        return std::nullopt;
-      }
-    }
-    key[i] = static_cast<unsigned char>(value);
+    const int high = HexDigitValue(hex[i * 2]);
+    const int low = HexDigitValue(hex[i * 2 + 1]);
+    if (high < 0 || low < 0) return std::nullopt;
+    key[i] = static_cast<unsigned char>(high * 16 + low);
   }
   return SecretBox(key);
 }

@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/hex.h"
+
 namespace kc::store {
 
 class SecretBox {
@@ -32,6 +34,5 @@ class SecretBox {
 
 // n random bytes from OpenSSL's CSPRNG; aborts if it fails.
 std::string RandomBytes(size_t n);
-std::string HexEncode(std::string_view bytes);
 
 }  // namespace kc::store
