@@ -2,9 +2,9 @@
 // service status, API key info and account summary.
 #pragma once
 
-#include "api/service_state.h"
 #include "api/user_directory.h"
 #include "core/clock.h"
+#include "core/service_state.h"
 #include "gateway/route_table.h"
 
 namespace kc::api {

@@ -4,8 +4,8 @@
 #include <stdexcept>
 #include <thread>
 
-#include "api/service_state.h"
 #include "api/system_routes.h"
+#include "core/service_state.h"
 #include "engine/clock.h"
 #include "engine/command_loop.h"
 #include "engine/journal.h"
@@ -29,7 +29,8 @@ struct Server::Parts {
         clock(external_clock ? *external_clock : system_clock),
         box(PrepareDataDir(config)),
         keys(DatabasePath(config), box),
-        authenticate(keys, clock, gateway::AuthOptions{config.timestamp_window_ms}),
+        authenticate(keys, clock,
+                     gateway::AuthOptions{config.timestamp_window_ms, gateway::DefaultPartners()}),
         engine_loop(engine::DefaultMarkets(), engine::ExchangeOptions{}, &journal, &events,
                     &engine_clock),
         gateway(routes, pipeline),
@@ -52,7 +53,7 @@ struct Server::Parts {
   const Clock& clock;
   store::SecretBox box;
   store::KeyDirectory keys;
-  api::ServiceState service_state;
+  ServiceState service_state;
   // The exchange. TODO(journal): the in-memory journal is replaced by the
   // SQLite journal in store/ so acknowledged commands survive a restart.
   engine::MemoryJournal journal;

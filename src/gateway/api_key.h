@@ -20,6 +20,7 @@ struct ApiKey {
   int version = 3;  // the key's stored API version: 1, 2 or 3
   int64_t uid = 0;
   bool is_sub = false;
+  bool kyc_verified = true;  // the user's identity verification (KuCoin KYC)
   Permissions permissions;
   std::vector<std::string> ip_whitelist;  // empty: any address
   std::string remark;

@@ -1,5 +1,6 @@
 #include "gateway/authenticate.h"
 
+#include <algorithm>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/network_v4.hpp>
 #include <boost/asio/ip/network_v6.hpp>
@@ -85,6 +86,27 @@ bool IpAllowed(const std::vector<std::string>& whitelist, std::string_view ip) {
   return false;
 }
 
+std::vector<Partner> DefaultPartners() {
+  return {{"ccxt", "9e58cc35-5b5e-4133-92ec-166e3f077cb8", {}},
+          {"ccxtfutures", "1b327198-f30c-4f14-a0ac-918871282f15", {}}};
+}
+
+std::optional<Error> Authenticate::CheckPartner(const Credentials& credentials,
+                                                std::string_view api_key,
+                                                std::string_view ip) const {
+  auto partner = std::find_if(options_.partners.begin(), options_.partners.end(),
+                              [&](const Partner& p) { return p.id == *credentials.partner; });
+  if (partner == options_.partners.end()) return Error(ErrorCode::kUnknownPartner);
+  auto sign = credentials.partner_sign ? DecodeDigest(*credentials.partner_sign) : std::nullopt;
+  if (!sign || !ConstantTimeEquals(KeyedHmacSha256("partner:" + partner->id, 0, partner->secret,
+                                                   {*credentials.timestamp, partner->id, api_key}),
+                                   *sign)) {
+    return Error(ErrorCode::kInvalidPartnerSign);
+  }
+  if (!IpAllowed(partner->ips, ip)) return Error(ErrorCode::kPartnerIpNotAllowed);
+  return std::nullopt;
+}
+
 StageResult Authenticate::Run(Call& call) {
   const Route& route = call.route();
   if (route.access == Access::kPublic) return StageResult::kContinue;
@@ -116,8 +138,12 @@ StageResult Authenticate::Run(Call& call) {
     call.Fail(Error(ErrorCode::kInvalidSign));
     return StageResult::kResponded;
   }
-  // Partner headers (ccxt sends its own on every call) are accepted here; their
-  // verification (400200-400202) belongs to the policy stage.
+  if (credentials->partner) {
+    if (auto error = CheckPartner(*credentials, key->key, call.peer().ip)) {
+      call.Fail(*error);
+      return StageResult::kResponded;
+    }
+  }
   if (!IpAllowed(key->ip_whitelist, call.peer().ip)) {
     call.Fail(Error(ErrorCode::kIpNotAllowed, call.peer().ip));
     return StageResult::kResponded;

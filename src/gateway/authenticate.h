@@ -1,23 +1,41 @@
 // The authentication stage: on private routes, checks the KC-API-* headers in
 // KuCoin's order — 400401, 400400, 400009, 400002, 400003, 400004, 400005 —
-// then the key's own restrictions: 400006 (IP whitelist), 400008 (V3-only
-// route), 400007 (permission), 400010 (master-only route). Public routes pass
-// untouched: real clients send credentials (even empty ones) on public calls.
-// Any thread.
+// then partner headers when present (400200 unknown, 400201 bad signature,
+// 400202 partner used from a disallowed address), then the key's own restrictions: 400006 (IP
+// whitelist), 400008 (V3-only route), 400007 (permission), 400010 (master-only route). Public
+// routes pass untouched: real clients send credentials (even empty ones) on public calls. Any
+// thread.
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "core/clock.h"
+#include "gateway/credentials.h"
 #include "gateway/key_store.h"
 #include "gateway/pipeline.h"
 #include "gateway/signature.h"
 
 namespace kc::gateway {
 
+// A broker/partner allowed to send KC-API-PARTNER headers.
+struct Partner {
+  std::string id;                // KC-API-PARTNER
+  std::string secret;            // signs timestamp + partner + apiKey (KC-API-PARTNER-SIGN)
+  std::vector<std::string> ips;  // allowed client addresses / CIDR blocks; empty = any
+};
+
 struct AuthOptions {
   int64_t timestamp_window_ms = 5000;
+  std::vector<Partner> partners;
 };
+
+// The partners real clients send by default: ccxt signs every private KuCoin
+// call with its public partner id and key (ccxt's kucoin.js, options.partner),
+// so a KuCoin-compatible server must know them for ccxt to work unmodified.
+std::vector<Partner> DefaultPartners();
 
 class Authenticate final : public Stage {
  public:
@@ -27,6 +45,9 @@ class Authenticate final : public Stage {
   StageResult Run(Call& call) override;
 
  private:
+  std::optional<Error> CheckPartner(const Credentials& credentials, std::string_view api_key,
+                                    std::string_view ip) const;
+
   const KeyStore& keys_;
   const Clock& clock_;
   AuthOptions options_;

@@ -45,6 +45,11 @@ void Call::Respond(ApiResponse response) {
   if (responded_.exchange(true, std::memory_order_acq_rel)) return;  // the first answer wins
   net::HttpResponse http_response(static_cast<http::status>(response.status), request_.version());
   http_response.set(http::field::content_type, "application/json");
+  if (rate_limit_.limit >= 0) {
+    http_response.set("gw-ratelimit-limit", std::to_string(rate_limit_.limit));
+    http_response.set("gw-ratelimit-remaining", std::to_string(rate_limit_.remaining));
+    http_response.set("gw-ratelimit-reset", std::to_string(rate_limit_.reset_ms));
+  }
   http_response.body() = std::move(response.body);
   responder_.Send(std::move(http_response));
 }

@@ -48,6 +48,11 @@ class Call : public std::enable_shared_from_this<Call> {
   const ApiKey* api_key() const { return api_key_.get(); }
   void set_api_key(std::shared_ptr<const ApiKey> key) { api_key_ = std::move(key); }
 
+  // The rate-limit stage's verdict, sent back as gw-ratelimit-* headers.
+  void set_rate_decision(int64_t limit, int64_t remaining, int64_t reset_ms) {
+    rate_limit_ = {limit, remaining, reset_ms};
+  }
+
   void Respond(ApiResponse response);
   void Fail(const Error& error) { Respond(ApiResponse::Fail(error)); }
   bool responded() const { return responded_.load(std::memory_order_acquire); }
@@ -66,6 +71,11 @@ class Call : public std::enable_shared_from_this<Call> {
   std::string_view raw_query_;
   QueryParams query_params_;
   std::shared_ptr<const ApiKey> api_key_;
+  struct RateHeaders {
+    int64_t limit = -1;  // -1: no decision made
+    int64_t remaining = 0;
+    int64_t reset_ms = 0;
+  } rate_limit_;
   std::atomic<bool> responded_{false};
 };
 

@@ -57,11 +57,11 @@ Digest Finish(EVP_MAC_CTX* ctx, std::initializer_list<std::string_view> parts) {
 // of distinct keys cannot grow memory; a miss only costs one key schedule.
 class ContextCache {
  public:
-  EVP_MAC_CTX* Get(const ApiKey& api_key) {
-    auto it = index_.find(api_key.key);
+  EVP_MAC_CTX* Get(std::string_view cache_key, uint64_t generation, std::string_view secret) {
+    auto it = index_.find(cache_key);
     if (it != index_.end()) {
       Entry& entry = *it->second;
-      if (entry.generation == api_key.generation) {
+      if (entry.generation == generation) {
         entries_.splice(entries_.begin(), entries_, it->second);
         // Re-init with no key reuses the stored key schedule.
         if (EVP_MAC_init(entry.ctx.get(), nullptr, 0, nullptr) != 1) std::abort();
@@ -74,7 +74,7 @@ class ContextCache {
       index_.erase(entries_.back().key);
       entries_.pop_back();
     }
-    entries_.push_front(Entry{api_key.key, api_key.generation, NewKeyedContext(api_key.secret)});
+    entries_.push_front(Entry{std::string(cache_key), generation, NewKeyedContext(secret)});
     index_.emplace(entries_.front().key, entries_.begin());
     return entries_.front().ctx.get();
   }
@@ -97,9 +97,10 @@ Digest HmacSha256(std::string_view key, std::initializer_list<std::string_view> 
   return Finish(ctx.get(), parts);
 }
 
-Digest KeyedHmacSha256(const ApiKey& api_key, std::initializer_list<std::string_view> parts) {
+Digest KeyedHmacSha256(std::string_view cache_key, uint64_t generation, std::string_view secret,
+                       std::initializer_list<std::string_view> parts) {
   thread_local ContextCache cache;
-  return Finish(cache.Get(api_key), parts);
+  return Finish(cache.Get(cache_key, generation, secret), parts);
 }
 
 std::string Base64Encode(std::string_view bytes) {

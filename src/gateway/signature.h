@@ -21,8 +21,14 @@ using Digest = std::array<unsigned char, 32>;
 // One-shot HMAC-SHA256 over the concatenation of `parts` (tools, tests, key creation).
 Digest HmacSha256(std::string_view key, std::initializer_list<std::string_view> parts);
 
-// HMAC-SHA256 keyed with `api_key.secret`, through this thread's cached context.
-Digest KeyedHmacSha256(const ApiKey& api_key, std::initializer_list<std::string_view> parts);
+// HMAC-SHA256 keyed with `secret`, through this thread's cached context for
+// `cache_key` (a new `generation` of the same cache key drops the old context).
+Digest KeyedHmacSha256(std::string_view cache_key, uint64_t generation, std::string_view secret,
+                       std::initializer_list<std::string_view> parts);
+inline Digest KeyedHmacSha256(const ApiKey& api_key,
+                              std::initializer_list<std::string_view> parts) {
+  return KeyedHmacSha256(api_key.key, api_key.generation, api_key.secret, parts);
+}
 
 std::string Base64Encode(const Digest& digest);
 std::string Base64Encode(std::string_view bytes);

@@ -1,13 +1,14 @@
 // Whether the exchange is open, as /api/v1/status reports it: "open", "close"
 // or "cancelonly" with a message. Set by the operator (config, admin) and by
-// shutdown; read on any thread.
+// shutdown; read on any thread (the admission stage answers 501000 while
+// the service is closed).
 #pragma once
 
 #include <atomic>
 #include <mutex>
 #include <string>
 
-namespace kc::api {
+namespace kc {
 
 enum class ServiceStatus { kOpen, kClose, kCancelOnly };
 
@@ -29,4 +30,4 @@ class ServiceState {
   std::string message_;
 };
 
-}  // namespace kc::api
+}  // namespace kc

@@ -1,0 +1,85 @@
+#include "gateway/rate_limit.h"
+
+#include <functional>
+
+#include "gateway/call.h"
+
+namespace kc::gateway {
+
+RateDecision MemoryRateLimits::Consume(std::string_view bucket, int64_t weight, int64_t limit,
+                                       int64_t window_ms, int64_t now_ms) {
+  Shard& shard = shards_[std::hash<std::string_view>{}(bucket) % kShards];
+  std::lock_guard lock(shard.mutex);
+  // Forget finished windows now and then, so idle clients cost nothing.
+  if (now_ms - shard.last_sweep_ms > window_ms) {
+    std::erase_if(shard.windows,
+                  [&](const auto& entry) { return now_ms - entry.second.start_ms >= window_ms; });
+    shard.last_sweep_ms = now_ms;
+  }
+  auto [it, inserted] = shard.windows.try_emplace(std::string(bucket));
+  Window& window = it->second;
+  if (inserted || now_ms - window.start_ms >= window_ms || now_ms < window.start_ms) {
+    window = Window{now_ms, 0};
+  }
+  RateDecision decision;
+  decision.limit = limit;
+  decision.reset_ms = window.start_ms + window_ms - now_ms;
+  decision.allowed = window.used + weight <= limit;
+  if (decision.allowed) window.used += weight;
+  decision.remaining = limit - window.used;
+  return decision;
+}
+
+int64_t RateLimit::PoolLimit(RatePool pool) const {
+  switch (pool) {
+    case RatePool::kPublic:
+      return options_.public_per_ip;
+    case RatePool::kSpot:
+      return options_.spot;
+    case RatePool::kManagement:
+      return options_.management;
+    case RatePool::kFutures:
+      return options_.futures;
+    case RatePool::kEarn:
+      return options_.earn;
+  }
+  return options_.spot;
+}
+
+StageResult RateLimit::Run(Call& call) {
+  if (!options_.enabled) return StageResult::kContinue;
+  const int64_t now = clock_.NowMs();
+  const Route& route = call.route();
+  const int64_t weight = route.weight;
+
+  if (options_.node_per_second > 0 &&
+      !backend_.Consume("node", 1, options_.node_per_second, 1000, now).allowed) {
+    call.Fail(Error(ErrorCode::kSystemRateLimit));
+    return StageResult::kResponded;
+  }
+  if (options_.per_connection > 0 &&
+      !backend_
+           .Consume("conn:" + std::to_string(call.peer().connection_id), weight,
+                    options_.per_connection, options_.window_ms, now)
+           .allowed) {
+    call.Fail(Error(ErrorCode::kConnectionRateLimit));
+    return StageResult::kResponded;
+  }
+  // Public is counted per IP; the other pools per UID (a private route always
+  // has a key by now).
+  std::string bucket = route.pool == RatePool::kPublic || call.api_key() == nullptr
+                           ? "ip:" + call.peer().ip
+                           : "uid:" + std::to_string(call.api_key()->uid);
+  bucket += ':';
+  bucket += std::to_string(static_cast<int>(route.pool));
+  const RateDecision decision =
+      backend_.Consume(bucket, weight, PoolLimit(route.pool), options_.window_ms, now);
+  call.set_rate_decision(decision.limit, decision.remaining, decision.reset_ms);
+  if (!decision.allowed) {
+    call.Fail(Error(ErrorCode::kUidRateLimit));
+    return StageResult::kResponded;
+  }
+  return StageResult::kContinue;
+}
+
+}  // namespace kc::gateway
