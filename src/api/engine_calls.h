@@ -2,10 +2,13 @@
 // a read-only query) with two functions: `extract` runs on the engine thread
 // and copies what the answer needs out of the Exchange (keep it short: it
 // holds up matching); `render` runs back on the client's event loop and turns
-// that copy into KuCoin JSON. A full queue answers 503000 at once.
+// that copy into KuCoin JSON. A full queue answers 503000 at once; an engine
+// that has not answered within the deadline, 504000.
 #pragma once
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <memory>
 #include <utility>
 
@@ -14,35 +17,59 @@
 
 namespace kc::api {
 
+inline constexpr std::chrono::milliseconds kEngineDeadline{10'000};
+
+// A timer on the call's event loop that answers 504000 unless canceled first.
+// The render step cancels it on the same loop, so the two never race.
+inline std::shared_ptr<boost::asio::steady_timer> ArmEngineDeadline(
+    const std::shared_ptr<gateway::Call>& call) {
+  auto timer = std::make_shared<boost::asio::steady_timer>(call->executor(), kEngineDeadline);
+  timer->async_wait([weak = std::weak_ptr<gateway::Call>(call)](boost::system::error_code ec) {
+    if (ec) return;  // canceled: the engine answered
+    if (auto late = weak.lock()) late->Fail(Error(ErrorCode::kGatewayTimeout));
+  });
+  return timer;
+}
+
 template <typename Extract, typename Render>
 void QueryEngine(engine::CommandLoop& loop, const std::shared_ptr<gateway::Call>& call,
                  Extract extract, Render render) {
+  auto deadline = ArmEngineDeadline(call);
   const bool queued =
-      loop.SubmitQuery([call, extract = std::move(extract),
+      loop.SubmitQuery([call, deadline, extract = std::move(extract),
                         render = std::move(render)](const engine::Exchange& exchange) mutable {
         auto copy = extract(exchange);
-        boost::asio::post(call->executor(),
-                          [call, copy = std::move(copy), render = std::move(render)]() mutable {
-                            call->Respond(render(std::move(copy)));
-                          });
+        boost::asio::post(call->executor(), [call, deadline, copy = std::move(copy),
+                                             render = std::move(render)]() mutable {
+          deadline->cancel();
+          call->Respond(render(std::move(copy)));
+        });
       });
-  if (!queued) call->Fail(Error(ErrorCode::kServerBusy));
+  if (!queued) {
+    deadline->cancel();
+    call->Fail(Error(ErrorCode::kServerBusy));
+  }
 }
 
 template <typename Extract, typename Render>
 void SubmitCommand(engine::CommandLoop& loop, const std::shared_ptr<gateway::Call>& call,
                    engine::Command command, Extract extract, Render render) {
+  auto deadline = ArmEngineDeadline(call);
   const bool queued = loop.Submit(
       std::move(command),
-      [call, extract = std::move(extract), render = std::move(render)](
+      [call, deadline, extract = std::move(extract), render = std::move(render)](
           const engine::CommandResult& result, const engine::Exchange& exchange) mutable {
         auto copy = extract(result, exchange);
-        boost::asio::post(call->executor(),
-                          [call, copy = std::move(copy), render = std::move(render)]() mutable {
-                            call->Respond(render(std::move(copy)));
-                          });
+        boost::asio::post(call->executor(), [call, deadline, copy = std::move(copy),
+                                             render = std::move(render)]() mutable {
+          deadline->cancel();
+          call->Respond(render(std::move(copy)));
+        });
       });
-  if (!queued) call->Fail(Error(ErrorCode::kServerBusy));
+  if (!queued) {
+    deadline->cancel();
+    call->Fail(Error(ErrorCode::kServerBusy));
+  }
 }
 
 }  // namespace kc::api

@@ -28,7 +28,145 @@ void Read(const toml::table& table, std::string_view path, T& out) {
   }
 }
 
+// [[markets.currencies]] (currency, name, full_name, precision) and
+// [[markets.symbols]] (symbol, base, quote, market, the increments and limits
+// as decimal strings, fee rates, enable_trading); either list left out keeps
+// the defaults. Checked by engine::BuildMarketConfig.
+std::optional<engine::MarketConfig> ReadMarkets(const toml::table& table) {
+  const toml::table* markets = table["markets"].as_table();
+  if (!markets) return std::nullopt;
+  std::vector<engine::CurrencySpec> currencies = engine::DefaultCurrencies();
+  std::vector<engine::SymbolText> symbols = engine::DefaultSymbols();
+  auto entries = [&](const char* name) -> const toml::array* {
+    const toml::node* node = markets->get(name);
+    if (!node) return nullptr;
+    if (!node->is_array_of_tables()) {
+      throw std::runtime_error(std::string("markets.") + name + " must be an array of tables");
+    }
+    return node->as_array();
+  };
+  if (const toml::array* list = entries("currencies")) {
+    currencies.clear();
+    for (const toml::node& node : *list) {
+      const toml::table& t = *node.as_table();
+      engine::CurrencySpec c;
+      Read(t, "currency", c.currency);
+      c.name = c.full_name = c.currency;
+      Read(t, "name", c.name);
+      Read(t, "full_name", c.full_name);
+      Read(t, "precision", c.precision);
+      currencies.push_back(std::move(c));
+    }
+  }
+  if (const toml::array* list = entries("symbols")) {
+    symbols.clear();
+    for (const toml::node& node : *list) {
+      const toml::table& t = *node.as_table();
+      engine::SymbolText s;
+      for (auto [key, out] : std::initializer_list<std::pair<const char*, std::string*>>{
+               {"symbol", &s.symbol},
+               {"base", &s.base},
+               {"quote", &s.quote},
+               {"market", &s.market},
+               {"base_increment", &s.base_increment},
+               {"price_increment", &s.price_increment},
+               {"quote_increment", &s.quote_increment},
+               {"base_min_size", &s.base_min_size},
+               {"quote_min_size", &s.quote_min_size},
+               {"base_max_size", &s.base_max_size},
+               {"quote_max_size", &s.quote_max_size},
+               {"min_funds", &s.min_funds},
+               {"maker_fee_rate", &s.maker_fee_rate},
+               {"taker_fee_rate", &s.taker_fee_rate},
+               {"price_limit_rate", &s.price_limit_rate}}) {
+        Read(t, key, *out);
+      }
+      Read(t, "enable_trading", s.enable_trading);
+      symbols.push_back(std::move(s));
+    }
+  }
+  std::string error;
+  auto built = engine::BuildMarketConfig(currencies, symbols, &error);
+  if (!built) throw std::runtime_error("markets: " + error);
+  return built;
+}
+
 }  // namespace
+
+std::vector<std::string> ReadStrings(const toml::table& table, std::string_view path) {
+  std::vector<std::string> out;
+  auto node = table.at_path(path);
+  if (!node) return out;
+  const toml::array* array = node.as_array();
+  if (!array) throw std::runtime_error(std::string(path) + " must be an array of strings");
+  for (const toml::node& item : *array) {
+    auto value = item.value<std::string>();
+    if (!value) throw std::runtime_error(std::string(path) + " must be an array of strings");
+    out.push_back(*value);
+  }
+  return out;
+}
+
+// Calls `read(entry table, "path[i]")` for each table of an array of tables.
+template <typename Fn>
+void ForEachTable(const toml::table& table, std::string_view path, Fn read) {
+  auto node = table.at_path(path);
+  if (!node) return;
+  const toml::array* array = node.as_array();
+  if (!array) throw std::runtime_error(std::string(path) + " must be an array of tables");
+  for (size_t i = 0; i < array->size(); ++i) {
+    const toml::table* entry = array->get(i)->as_table();
+    const std::string where = std::string(path) + "[" + std::to_string(i) + "]";
+    if (!entry) throw std::runtime_error(where + " must be a table");
+    read(*entry, where);
+  }
+}
+
+// Partners, region rules, blacklist, KYC and rate limits (the gateway's policy).
+void ReadAccessRules(const toml::table& table, Config& config) {
+  ForEachTable(table, "partners", [&](const toml::table& entry, const std::string& where) {
+    gateway::Partner partner;
+    Read(entry, "id", partner.id);
+    Read(entry, "secret", partner.secret);
+    partner.ips = ReadStrings(entry, "ips");
+    if (partner.id.empty() || partner.secret.empty()) {
+      throw std::runtime_error(where + " needs an id and a secret");
+    }
+    config.partners.push_back(std::move(partner));
+  });
+  gateway::RegionOptions& region = config.policy.region;
+  Read(table, "region.country_header", region.country_header);
+  region.blocked_countries = ReadStrings(table, "region.blocked_countries");
+  region.restricted_countries = ReadStrings(table, "region.restricted_countries");
+  ForEachTable(table, "region.networks", [&](const toml::table& entry, const std::string& where) {
+    std::string cidr;
+    std::string country;
+    Read(entry, "cidr", cidr);
+    Read(entry, "country", country);
+    if (cidr.empty() || country.empty()) {
+      throw std::runtime_error(where + " needs a cidr and a country");
+    }
+    region.networks.emplace_back(std::move(cidr), std::move(country));
+  });
+  ForEachTable(table, "blacklist", [&](const toml::table& entry, const std::string& where) {
+    gateway::BlacklistRule rule;
+    Read(entry, "path_prefix", rule.path_prefix);
+    Read(entry, "uid", rule.uid);
+    if (rule.path_prefix.empty()) throw std::runtime_error(where + " needs a path_prefix");
+    config.policy.blacklist.push_back(std::move(rule));
+  });
+  Read(table, "policy.kyc_for_trading", config.policy.kyc_for_trading);
+  gateway::RateLimitOptions& limits = config.rate_limit;
+  Read(table, "rate_limit.enabled", limits.enabled);
+  Read(table, "rate_limit.window_ms", limits.window_ms);
+  Read(table, "rate_limit.spot", limits.spot);
+  Read(table, "rate_limit.futures", limits.futures);
+  Read(table, "rate_limit.management", limits.management);
+  Read(table, "rate_limit.public_per_ip", limits.public_per_ip);
+  Read(table, "rate_limit.earn", limits.earn);
+  Read(table, "rate_limit.node_per_second", limits.node_per_second);
+  Read(table, "rate_limit.per_connection", limits.per_connection);
+}
 
 Config LoadConfig(const std::string& path) {
   Config config;
@@ -47,6 +185,32 @@ Config LoadConfig(const std::string& path) {
   Read(table, "auth.timestamp_window_ms", config.timestamp_window_ms);
   Read(table, "security.master_key", config.master_key);
   Read(table, "demo.create_key", config.demo_key);
+  Read(table, "journal.wal_autocheckpoint_pages", config.journal.wal_autocheckpoint_pages);
+  if (table.at_path("market_maker.enabled")) {
+    bool enabled = false;
+    Read(table, "market_maker.enabled", enabled);
+    config.market_maker.enabled = enabled;
+  }
+  Read(table, "market_maker.uid", config.market_maker.uid);
+  Read(table, "market_maker.seed", config.market_maker.seed);
+  Read(table, "market_maker.interval_ms", config.market_maker.interval_ms);
+  Read(table, "market_maker.levels", config.market_maker.levels);
+  Read(table, "market_maker.trade_percent", config.market_maker.trade_percent);
+  config.markets = ReadMarkets(table);
+  Read(table, "push.endpoint", config.push.endpoint);
+  Read(table, "push.token_ttl_ms", config.push.token_ttl_ms);
+  Read(table, "push.ping_interval_ms", config.push.ping_interval_ms);
+  Read(table, "push.ping_timeout_ms", config.push.ping_timeout_ms);
+  Read(table, "push.max_sessions_per_user", config.push.max_sessions_per_user);
+  Read(table, "push.max_connections", config.push.max_connections);
+  Read(table, "push.max_topics_per_command", config.push.max_topics_per_command);
+  Read(table, "push.max_topics_per_session", config.push.max_topics_per_session);
+  Read(table, "push.max_messages_per_window", config.push.max_messages_per_window);
+  Read(table, "push.message_window_ms", config.push.message_window_ms);
+  Read(table, "push.max_errors_per_window", config.push.max_errors_per_window);
+  Read(table, "push.send_queue_bytes", config.push.send_queue_bytes);
+  Read(table, "push.max_message_bytes", config.push.max_message_bytes);
+  ReadAccessRules(table, config);
   return config;
 }
 

@@ -6,7 +6,30 @@
 #include <optional>
 #include <string>
 
+#include "engine/markets.h"
+#include "gateway/access_policy.h"
+#include "gateway/authenticate.h"
+#include "gateway/rate_limit.h"
+#include "push/options.h"
+
 namespace kc::app {
+
+// The built-in market maker (app/market_maker.h), the live demo market.
+struct MarketMakerConfig {
+  // Unset: on under the kcgate command (`make run`), off for a Server built
+  // in-process from Config{} (tests). `--no-market-maker` turns it off.
+  std::optional<bool> enabled;
+  int64_t uid = 9'000'000'001;  // quotes; uid + 1 sends the crossing orders
+  uint64_t seed = 0;            // 0: from the clock; else a repeatable price path
+  int64_t interval_ms = 1000;   // one price step of every symbol per interval
+  unsigned levels = 5;          // quotes per side
+  int64_t trade_percent = 30;   // chance, per symbol and step, of a crossing order
+};
+
+// The engine journal (<data>/journal.db, store/sqlite_journal.h).
+struct JournalConfig {
+  int64_t wal_autocheckpoint_pages = 4096;  // WAL size that triggers a checkpoint
+};
 
 struct Config {
   std::string listen = "127.0.0.1:8080";
@@ -18,6 +41,15 @@ struct Config {
   int64_t timestamp_window_ms = 5'000;
   std::string master_key;  // 64 hex digits; else KCGATE_MASTER_KEY, else <data>/master.key
   bool demo_key = true;    // create and print a demo key when the store has none
+  JournalConfig journal;
+  MarketMakerConfig market_maker;
+  // [markets]: the currencies and symbols traded; nullopt: engine::DefaultMarkets().
+  std::optional<engine::MarketConfig> markets;
+  push::Options push;  // [push]: the WebSocket push service
+  // [[partners]]: broker ids allowed in KC-API-PARTNER, after ccxt's defaults.
+  std::vector<gateway::Partner> partners = gateway::DefaultPartners();
+  gateway::PolicyOptions policy;         // [region], [[blacklist]], [policy]
+  gateway::RateLimitOptions rate_limit;  // [rate_limit]
 };
 
 // Reads `path` over the defaults. Throws std::runtime_error naming the bad key.

@@ -20,6 +20,50 @@ TEST(Config, ExampleFileStatesTheDefaults) {
   EXPECT_EQ(example.timestamp_window_ms, defaults.timestamp_window_ms);
   EXPECT_EQ(example.master_key, defaults.master_key);
   EXPECT_EQ(example.demo_key, defaults.demo_key);
+  EXPECT_EQ(example.partners.size(), defaults.partners.size());
+  EXPECT_EQ(example.policy.kyc_for_trading, defaults.policy.kyc_for_trading);
+  EXPECT_EQ(example.policy.region.blocked_countries, defaults.policy.region.blocked_countries);
+  EXPECT_EQ(example.rate_limit.enabled, defaults.rate_limit.enabled);
+  EXPECT_EQ(example.rate_limit.window_ms, defaults.rate_limit.window_ms);
+  EXPECT_EQ(example.rate_limit.spot, defaults.rate_limit.spot);
+  EXPECT_EQ(example.rate_limit.futures, defaults.rate_limit.futures);
+  EXPECT_EQ(example.rate_limit.management, defaults.rate_limit.management);
+  EXPECT_EQ(example.rate_limit.public_per_ip, defaults.rate_limit.public_per_ip);
+  EXPECT_EQ(example.rate_limit.earn, defaults.rate_limit.earn);
+  EXPECT_EQ(example.rate_limit.node_per_second, defaults.rate_limit.node_per_second);
+  EXPECT_EQ(example.rate_limit.per_connection, defaults.rate_limit.per_connection);
+}
+
+TEST(Config, ReadsPartnersRegionsAndBlacklist) {
+  const auto path = std::filesystem::temp_directory_path() / "kcgate-config-policy.toml";
+  std::ofstream(path) << R"([[partners]]
+id = "b1"
+secret = "s1"
+ips = ["10.0.0.0/8"]
+[region]
+blocked_countries = ["KP"]
+[[region.networks]]
+cidr = "10.1.0.0/16"
+country = "US"
+[[blacklist]]
+path_prefix = "/api/v1/withdrawals"
+uid = 7
+[rate_limit]
+spot = 10
+)";
+  const Config config = LoadConfig(path.string());
+  ASSERT_EQ(config.partners.size(), Config().partners.size() + 1);
+  EXPECT_EQ(config.partners.back().id, "b1");
+  EXPECT_EQ(config.partners.back().ips, std::vector<std::string>{"10.0.0.0/8"});
+  EXPECT_EQ(config.policy.region.blocked_countries, std::vector<std::string>{"KP"});
+  ASSERT_EQ(config.policy.region.networks.size(), 1u);
+  EXPECT_EQ(config.policy.region.networks[0].second, "US");
+  ASSERT_EQ(config.policy.blacklist.size(), 1u);
+  EXPECT_EQ(config.policy.blacklist[0].uid, 7);
+  EXPECT_EQ(config.rate_limit.spot, 10);
+  std::ofstream(path) << "[[partners]]\nid = \"x\"\n";
+  EXPECT_THROW(LoadConfig(path.string()), std::runtime_error);
+  std::filesystem::remove(path);
 }
 
 TEST(Config, RejectsWrongTypesWithTheKeyName) {

@@ -5,12 +5,16 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/json.hpp>
+#include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <thread>
 
 #include "app/config.h"
 #include "app/demo_key.h"
 #include "app/server.h"
+#include "engine/markets.h"
+#include "store/admin_inbox.h"
 #include "store/key_admin.h"
 #include "store/key_directory.h"
 #include "store/secret_box.h"
@@ -68,6 +72,56 @@ int Serve(const Config& config) {
   return 0;
 }
 
+// `kcgate accounts deposit`: an admin inbox row; with a server running, waits
+// (up to 10 s) until it is durable in the journal.
+int Deposit(const Config& config, const kc::store::DepositRequest& request, bool as_json) {
+  std::filesystem::create_directories(config.data_dir);
+  const std::string journal = kc::store::JournalPath(config.data_dir);
+  kc::store::AdminInbox inbox(journal);
+  kc::store::AdminInbox::Enqueued queued;
+  try {
+    queued =
+        inbox.Enqueue(request, config.markets ? *config.markets : kc::engine::DefaultMarkets());
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "kcgate accounts deposit: " << e.what() << "\n";
+    return 2;
+  }
+  auto row = inbox.Find(queued.id);
+  if (kc::store::JournalInUse(journal)) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (row && row->status == "pending" && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      row = inbox.Find(queued.id);
+    }
+  }
+  const std::string status = row ? row->status : "pending";
+  if (as_json) {
+    std::cout << boost::json::serialize(
+                     boost::json::object{{"requestId", queued.id},
+                                         {"status", status},
+                                         {"uid", request.uid},
+                                         {"currency", request.currency},
+                                         {"amount", request.amount},
+                                         {"account", request.account},
+                                         {"journalSeq", row ? row->journal_seq : 0},
+                                         {"detail", row ? row->detail : ""}})
+              << "\n";
+  } else {
+    std::cout << "deposit request " << queued.id << ": " << request.amount << " "
+              << request.currency << " to uid " << request.uid << " (" << request.account << "): ";
+    if (status == "applied") {
+      std::cout << "applied (journal #" << row->journal_seq << ")\n";
+    } else if (status == "pending" && kc::store::JournalInUse(journal)) {
+      std::cout << "still pending after 10 s; the running server applies it (see its log)\n";
+    } else if (status == "pending") {
+      std::cout << "queued; the server applies it when it starts\n";
+    } else {
+      std::cout << status << ": " << (row ? row->detail : "") << "\n";
+    }
+  }
+  return status == "rejected" ? 1 : 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -78,6 +132,9 @@ int main(int argc, char** argv) {
   cli.add_option("--config", config_file, "TOML configuration file")->check(CLI::ExistingFile);
   cli.add_option("--data", data_dir, "data directory (default ./data)");
   cli.add_option("--listen", listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
+  bool no_market_maker = false;
+  cli.add_flag("--no-market-maker", no_market_maker,
+               "do not run the built-in market maker (the demo market)");
 
   CLI::App* keys = cli.add_subcommand("keys", "manage API keys");
   keys->require_subcommand(1);
@@ -88,6 +145,9 @@ int main(int argc, char** argv) {
   bool as_json = false;
   create->add_option("--uid", request.uid, "the user's id")->required();
   create->add_flag("--sub", request.is_sub, "the user is a sub-account");
+  bool unverified = false;
+  create->add_flag("--unverified", unverified,
+                   "a new user without identity verification (400303 on trading)");
   create->add_option("--parent", request.parent_uid, "the master's uid of a sub-account");
   create->add_option("--version", request.version, "API key version (1, 2 or 3)")
       ->check(CLI::Range(1, 3));
@@ -105,13 +165,31 @@ int main(int argc, char** argv) {
   revoke->add_option("KEY", revoke_key, "the API key")->required();
   revoke->add_option("--data", data_dir, "data directory (default ./data)");
 
+  CLI::App* accounts = cli.add_subcommand("accounts", "fund users' accounts");
+  accounts->require_subcommand(1);
+  CLI::App* deposit = accounts->add_subcommand(
+      "deposit", "credit a user's account (applied by the server, now or at its next start)");
+  kc::store::DepositRequest deposit_request;
+  deposit->add_option("--uid", deposit_request.uid, "the user's id")->required();
+  deposit->add_option("--currency", deposit_request.currency, "e.g. USDT")->required();
+  deposit->add_option("--amount", deposit_request.amount, "e.g. 1000 or 0.5")->required();
+  deposit->add_option("--account", deposit_request.account, "main (default) or trade");
+  deposit->add_flag("--json", as_json, "print one JSON object");
+  deposit->add_option("--data", data_dir, "data directory (default ./data)");
+
   CLI11_PARSE(cli, argc, argv);
 
   try {
     Config config = config_file.empty() ? Config{} : kc::app::LoadConfig(config_file);
     if (!data_dir.empty()) config.data_dir = data_dir;
     if (!listen.empty()) config.listen = listen;
-    if (!keys->parsed()) return Serve(config);
+    if (deposit->parsed()) return Deposit(config, deposit_request, as_json);
+    if (!keys->parsed()) {
+      // The demo market runs unless the config file or the flag turns it off.
+      if (no_market_maker) config.market_maker.enabled = false;
+      if (!config.market_maker.enabled) config.market_maker.enabled = true;
+      return Serve(config);
+    }
 
     std::filesystem::create_directories(config.data_dir);
     const auto box = kc::store::SecretBox::Load(config.master_key, config.data_dir);
@@ -126,6 +204,7 @@ int main(int argc, char** argv) {
         return 2;
       }
       request.permissions = *parsed;
+      request.kyc_verified = !unverified;
       request.ip_whitelist = SplitComma(ips);
       const auto created = admin.Create(request);
       if (as_json) {

@@ -1,21 +1,36 @@
 #include "app/server.h"
 
+#include <spdlog/spdlog.h>
+
 #include <filesystem>
 #include <stdexcept>
 #include <thread>
 
+#include "api/account_routes.h"
+#include "api/bullet_routes.h"
+#include "api/fill_routes.h"
+#include "api/market_routes.h"
+#include "api/order_routes.h"
 #include "api/system_routes.h"
+#include "app/market_maker.h"
 #include "core/service_state.h"
 #include "engine/clock.h"
 #include "engine/command_loop.h"
 #include "engine/journal.h"
 #include "engine/markets.h"
+#include "gateway/access_policy.h"
 #include "gateway/authenticate.h"
 #include "gateway/gateway.h"
+#include "gateway/rate_limit.h"
 #include "net/event_loops.h"
 #include "net/http_server.h"
+#include "push/feed.h"
+#include "push/feed_timer.h"
+#include "push/service.h"
+#include "store/admin_inbox.h"
 #include "store/key_directory.h"
 #include "store/secret_box.h"
+#include "store/sqlite_journal.h"
 
 namespace kc::app {
 
@@ -30,17 +45,42 @@ struct Server::Parts {
         box(PrepareDataDir(config)),
         keys(DatabasePath(config), box),
         authenticate(keys, clock,
-                     gateway::AuthOptions{config.timestamp_window_ms, gateway::DefaultPartners()}),
-        engine_loop(engine::DefaultMarkets(), engine::ExchangeOptions{}, &journal, &events,
-                    &engine_clock),
+                     gateway::AuthOptions{config.timestamp_window_ms, config.partners}),
+        admission(service_state, config.policy),
+        access_policy(config.policy),
+        rate_limit(rate_counters, clock, config.rate_limit),
+        engine_loop(config.markets ? *config.markets : engine::DefaultMarkets(),
+                    engine::ExchangeOptions{}, &journal, &feed, &engine_clock),
         gateway(routes, pipeline),
         loops(config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency())),
         http(loops, gateway,
              net::HttpLimits{config.header_limit_bytes, config.body_limit_bytes,
                              std::chrono::milliseconds(config.read_timeout_ms)}) {
+    const uint64_t replayed = store::ReplayInto(journal, engine_loop);
+    if (replayed) spdlog::info("replayed {} journaled commands", replayed);
+    feed.Seed(engine_loop.exchange());  // replay dropped its events
+    // KuCoin's check order (docs/life-of-a-request.md): admission (501000,
+    // 400302), authentication (4000xx, 4002xx, 400006-400010), policy
+    // (400301, 400303, 400304, 411200), then the quotas (429xxx).
+    pipeline.AddStage(admission);
     pipeline.AddStage(authenticate);
+    pipeline.AddStage(access_policy);
+    pipeline.AddStage(rate_limit);
     api::AddSystemRoutes(routes, clock, service_state);
     api::AddUserRoutes(routes, keys);
+    api::AddMarketRoutes(routes, engine_loop, clock);
+    api::AddAccountRoutes(routes, engine_loop);
+    api::AddOrderRoutes(routes, engine_loop, clock);
+    api::AddFillRoutes(routes, engine_loop, clock);
+    std::vector<boost::asio::io_context*> contexts;
+    for (size_t i = 0; i < loops.size(); ++i) contexts.push_back(&loops.At(i));
+    push.SetLoops(std::move(contexts));
+    api::AddBulletRoutes(routes, push);
+    gateway.SetUpgradeHook(
+        {[this](const net::HttpRequest& request) { return push.WantsUpgrade(request); },
+         [this](net::HttpRequest request, boost::beast::tcp_stream stream, std::string ip) {
+           push.OnUpgrade(std::move(request), std::move(stream), std::move(ip));
+         }});
   }
 
   static store::SecretBox PrepareDataDir(const Config& config) {
@@ -54,15 +94,29 @@ struct Server::Parts {
   store::SecretBox box;
   store::KeyDirectory keys;
   ServiceState service_state;
-  // The exchange. TODO(journal): the in-memory journal is replaced by the
-  // SQLite journal in store/ so acknowledged commands survive a restart.
-  engine::MemoryJournal journal;
-  engine::NullEventSink events;
+  // The exchange, rebuilt from its journal (<data>/journal.db) at start.
+  store::SqliteJournal journal{
+      store::JournalPath(config.data_dir),
+      store::SqliteJournalOptions{config.journal.wal_autocheckpoint_pages}};
+  // WebSocket push: bullet tokens, sessions, the fan-out hub (the Publisher).
+  push::PushService push{config.markets ? *config.markets : engine::DefaultMarkets(), clock,
+                         config.push};
+  // Engine events -> push messages, published through the hub.
+  push::MarketFeed feed{config.markets ? *config.markets : engine::DefaultMarkets(),
+                        &push.publisher()};
   engine::SystemClock engine_clock;
   gateway::RouteTable routes;
   gateway::Pipeline pipeline;
   gateway::Authenticate authenticate;
+  gateway::MemoryRateLimits rate_counters;
+  gateway::Admission admission;
+  gateway::AccessPolicy access_policy;
+  gateway::RateLimit rate_limit;
   engine::CommandLoop engine_loop;
+  push::FeedTimer feed_timer{&feed, &engine_loop, &engine_clock};  // throttled topics
+  store::InboxPoller inbox{store::JournalPath(config.data_dir), engine_loop.exchange().markets(),
+                           journal, engine_loop};
+  std::unique_ptr<MarketMaker> market_maker;  // the demo market, when enabled
   gateway::Gateway gateway;
   net::EventLoops loops;
   net::HttpServer http;
@@ -81,8 +135,18 @@ boost::asio::ip::tcp::endpoint Server::Start() {
   auto address = boost::asio::ip::make_address(host_port->first, ec);
   if (ec) throw std::runtime_error("listen: not an IP address: " + host_port->first);
   auto bound = parts_->http.Listen({address, host_port->second});
+  parts_->push.SetListenEndpoint(bound);
+  parts_->push.Start();
   parts_->keys.StartWatching();
   parts_->engine_loop.Start();
+  parts_->feed_timer.Start();
+  parts_->inbox.Start();
+  if (parts_->config.market_maker.enabled.value_or(false)) {
+    parts_->market_maker = std::make_unique<MarketMaker>(
+        parts_->config.market_maker, store::JournalPath(parts_->config.data_dir),
+        parts_->engine_loop);
+    parts_->market_maker->Start();
+  }
   parts_->loops.Start();
   parts_->started = true;
   return bound;
@@ -92,8 +156,18 @@ void Server::Stop() {
   if (!parts_->started) return;
   parts_->started = false;
   parts_->http.Close();
+  parts_->feed_timer.Stop();
   parts_->loops.Stop();
+  parts_->push.Stop();
+  if (parts_->market_maker) parts_->market_maker->Stop();
+  parts_->inbox.Stop();
   parts_->engine_loop.Stop();
+  try {
+    parts_->journal.RecordDigest(parts_->journal.durable_commands(),
+                                 parts_->engine_loop.exchange().StateDigest());
+  } catch (const std::exception& e) {
+    spdlog::warn("journal state digest not recorded: {}", e.what());
+  }
   parts_->keys.StopWatching();
 }
 
@@ -103,5 +177,7 @@ store::KeyDirectory& Server::key_directory() { return parts_->keys; }
 std::string Server::database_path() const { return DatabasePath(parts_->config); }
 gateway::RouteTable& Server::routes() { return parts_->routes; }
 engine::CommandLoop& Server::engine_loop() { return parts_->engine_loop; }
+ServiceState& Server::service_state() { return parts_->service_state; }
+push::PushService& Server::push_service() { return parts_->push; }
 
 }  // namespace kc::app

@@ -8,6 +8,7 @@
 
 #include "app/config.h"
 #include "core/clock.h"
+#include "core/service_state.h"
 
 namespace kc::engine {
 class CommandLoop;
@@ -16,6 +17,10 @@ class CommandLoop;
 namespace kc::gateway {
 class RouteTable;
 }  // namespace kc::gateway
+
+namespace kc::push {
+class PushService;
+}  // namespace kc::push
 
 namespace kc::store {
 class KeyDirectory;
@@ -41,6 +46,10 @@ class Server {
   // The route table; routes may be added until Start (tests add probe routes).
   gateway::RouteTable& routes();
   engine::CommandLoop& engine_loop();
+  // Open, closed for maintenance (501000) or cancel-only, as /api/v1/status says.
+  ServiceState& service_state();
+  // The WebSocket push service (its publisher() feeds the sessions).
+  push::PushService& push_service();
 
  private:
   struct Parts;

@@ -36,7 +36,9 @@ std::string_view Call::PathParam(std::string_view name) const {
 
 const std::string* Call::QueryParam(std::string_view name) const {
   for (const auto& [key, value] : query_params_) {
-    if (key == name) return &value;
+    // The official SDK (kucoin-universal-sdk) sends every unset optional
+    // parameter as `name=undefined`, and KuCoin ignores them: so do we.
+    if (key == name) return value.empty() || value == "undefined" ? nullptr : &value;
   }
   return nullptr;
 }

@@ -40,7 +40,8 @@ class Call : public std::enable_shared_from_this<Call> {
 
   // The {name} segment of the route pattern, decoded; empty if absent.
   std::string_view PathParam(std::string_view name) const;
-  // The first query parameter `name`, decoded; nullptr if absent.
+  // The first query parameter `name`, decoded; nullptr if absent, empty or
+  // "undefined" (what the official SDK sends for unset optional parameters).
   const std::string* QueryParam(std::string_view name) const;
   const QueryParams& query_params() const { return query_params_; }
 

@@ -4,12 +4,20 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
+#include <string>
 
 #include "gateway/pipeline.h"
 #include "gateway/route_table.h"
 #include "net/http_server.h"
 
 namespace kc::gateway {
+
+// Where WebSocket upgrade requests go (the push service); set before serving.
+struct UpgradeHook {
+  std::function<bool(const net::HttpRequest&)> wants;
+  std::function<void(net::HttpRequest, boost::beast::tcp_stream, std::string peer_ip)> take;
+};
 
 class Gateway : public net::HttpHandler {
  public:
@@ -18,10 +26,19 @@ class Gateway : public net::HttpHandler {
   void OnRequest(net::HttpRequest request, const net::Peer& peer,
                  net::Responder responder) override;
   net::HttpResponse OnUnreadable(net::ReadFailure failure) override;
+  bool WantsUpgrade(const net::HttpRequest& request) override {
+    return upgrade_.wants && upgrade_.wants(request);
+  }
+  void OnUpgrade(net::HttpRequest request, boost::beast::tcp_stream stream,
+                 const net::Peer& peer) override {
+    upgrade_.take(std::move(request), std::move(stream), peer.ip);
+  }
+  void SetUpgradeHook(UpgradeHook hook) { upgrade_ = std::move(hook); }
 
  private:
   const RouteTable& routes_;
   Pipeline& pipeline_;
+  UpgradeHook upgrade_;
   std::atomic<uint64_t> next_call_id_{1};
 };
 

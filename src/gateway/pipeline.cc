@@ -24,6 +24,9 @@ void Pipeline::Run(const std::shared_ptr<Call>& call) {
     spdlog::error("request {} {}: unexpected failure: {}", call->id(), std::string(call->path()),
                   e.what());
     call->Fail(Error(ErrorCode::kInternal));
+  } catch (...) {
+    spdlog::error("request {} {}: unknown failure", call->id(), std::string(call->path()));
+    call->Fail(Error(ErrorCode::kUnknown));
   }
 }
 

@@ -85,12 +85,13 @@ CreatedKey KeyAdmin::Create(const NewKey& request) {
   db_.Exec("BEGIN IMMEDIATE");
   try {
     db_.Prepare(
-           "INSERT INTO users (uid, parent_uid, created_at) VALUES (?1, ?2, ?3) "
+           "INSERT INTO users (uid, parent_uid, created_at, kyc_level) VALUES (?1, ?2, ?3, ?4) "
            "ON CONFLICT(uid) DO UPDATE SET parent_uid = CASE WHEN ?2 <> 0 THEN ?2 "
            "ELSE parent_uid END")
         .Bind(1, request.uid)
         .Bind(2, request.is_sub ? (request.parent_uid > 0 ? request.parent_uid : -1) : 0)
         .Bind(3, clock_.NowMs())
+        .Bind(4, request.kyc_verified ? 1 : 0)
         .Run();
     db_.Prepare(
            "INSERT INTO api_keys (api_key, secret_sealed, passphrase_mac, version, uid, "

@@ -19,7 +19,8 @@ namespace kc::store {
 struct NewKey {
   int64_t uid = 0;
   bool is_sub = false;
-  int64_t parent_uid = 0;  // for a sub-account; 0 when unknown
+  int64_t parent_uid = 0;    // for a sub-account; 0 when unknown
+  bool kyc_verified = true;  // the user's identity verification (new users only)
   int version = 3;
   gateway::Permissions permissions = gateway::Permission::kGeneral;
   std::string passphrase;  // empty: generate one

@@ -82,7 +82,7 @@ std::shared_ptr<const KeyDirectory::Snapshot> KeyDirectory::Load() {
 
     auto keys = db_.Prepare(
         "SELECT k.api_key, k.secret_sealed, k.passphrase_mac, k.version, k.uid, u.parent_uid, "
-        "k.permissions, k.ip_whitelist, k.remark, k.created_at, k.revision "
+        "k.permissions, k.ip_whitelist, k.remark, k.created_at, k.revision, u.kyc_level "
         "FROM api_keys k JOIN users u ON u.uid = k.uid WHERE k.enabled = 1");
     while (keys.Step()) {
       auto key = std::make_shared<gateway::ApiKey>();
@@ -104,6 +104,7 @@ std::shared_ptr<const KeyDirectory::Snapshot> KeyDirectory::Load() {
       key->remark = keys.Text(8);
       key->created_at_ms = keys.Int(9);
       key->generation = static_cast<uint64_t>(keys.Int(10));
+      key->kyc_verified = keys.Int(11) > 0;
       snapshot->keys.emplace(key->key, std::move(key));
     }
   } catch (...) {

@@ -10,6 +10,7 @@ void EnsureSchema(Database& db) {
       level INTEGER NOT NULL DEFAULT 0,
       sub_trading TEXT NOT NULL DEFAULT 'Spot',
       max_sub_quantity INTEGER NOT NULL DEFAULT 5,
+      kyc_level INTEGER NOT NULL DEFAULT 1,
       created_at INTEGER NOT NULL
     );
     CREATE TABLE IF NOT EXISTS api_keys (
@@ -26,6 +27,11 @@ void EnsureSchema(Database& db) {
       revision INTEGER NOT NULL DEFAULT 1
     );
   )sql");
+  // Stores created before identity verification was modelled lack the column.
+  bool has_kyc = false;
+  auto columns = db.Prepare("PRAGMA table_info(users)");
+  while (columns.Step()) has_kyc = has_kyc || columns.Text(1) == "kyc_level";
+  if (!has_kyc) db.Exec("ALTER TABLE users ADD COLUMN kyc_level INTEGER NOT NULL DEFAULT 1");
 }
 
 }  // namespace kc::store

@@ -24,6 +24,7 @@ struct Reply {
   unsigned status = 0;
   std::string body;
   boost::json::value json;  // null when the body is not JSON
+  boost::beast::http::fields headers;
   std::string code() const {
     const auto* object = json.if_object();
     if (!object || !object->contains("code")) return "";
@@ -68,6 +69,8 @@ class TestClient {
     return ReadReply(stream);
   }
 
+  boost::asio::ip::tcp::endpoint endpoint() const { return endpoint_; }
+
   Reply Get(const std::string& target, const Headers& headers = {}) {
     return Send(boost::beast::http::verb::get, target, headers);
   }
@@ -79,7 +82,7 @@ class TestClient {
     http::response<http::string_body> response;
     stream.expires_after(std::chrono::seconds(10));
     http::read(stream, buffer, response);
-    Reply reply{response.result_int(), response.body(), {}};
+    Reply reply{response.result_int(), response.body(), {}, response.base()};
     boost::system::error_code ec;
     reply.json = boost::json::parse(reply.body, ec);
     return reply;

@@ -21,12 +21,34 @@ export function ccxtKucoin(baseUrl, key, options = {}) {
   return exchange;
 }
 
+// ccxt pro `kucoin` (WebSocket). Its REST calls, the bullet token ones
+// included, go where ccxtKucoin's do; the WebSocket URL then comes only from
+// the bullet answer. urls.api.ws (KuCoin's unified-account sockets, unused by
+// classic accounts) is pointed at kcgate too, so nothing can leave loopback.
+export function ccxtProKucoin(baseUrl, key, options = {}) {
+  const exchange = new ccxt.pro.kucoin({
+    ...(key ? { apiKey: key.apiKey, secret: key.secret, password: key.passphrase } : {}),
+    timeout: 10_000,
+    ...options,
+  });
+  const wsUrl = baseUrl.replace(/^http/, 'ws');
+  for (const name of Object.keys(exchange.urls.api)) {
+    if (name === 'ws') {
+      for (const kind of Object.keys(exchange.urls.api.ws)) exchange.urls.api.ws[kind] = wsUrl;
+    } else {
+      exchange.urls.api[name] = baseUrl;
+    }
+  }
+  return exchange;
+}
+
 // kucoin-universal-sdk (the official SDK): a DefaultClient with only the spot
-// endpoint set. `transport` tweaks TransportOptionBuilder (e.g. { maxRetries }).
+// endpoint set. `transport` tweaks TransportOptionBuilder (e.g. { maxRetries });
+// `websocket` is a built WebSocketClientOption for its wsService().
 // Its logger prints every client construction at "info"; KCGATE_CLIENT_VERBOSE=1
 // keeps that, otherwise only its errors show.
 let universalLoggerSet = false;
-export function universalClient(baseUrl, key, { transport = {} } = {}) {
+export function universalClient(baseUrl, key, { transport = {}, websocket } = {}) {
   const sdk = require('kucoin-universal-sdk');
   if (!universalLoggerSet && !process.env.KCGATE_CLIENT_VERBOSE) {
     sdk.logger.setGlobalLogger({}, {
@@ -43,6 +65,7 @@ export function universalClient(baseUrl, key, { transport = {} } = {}) {
     .setSpotEndpoint(baseUrl)
     .setTransportOption(transportBuilder.build());
   if (key) builder.setKey(key.apiKey).setSecret(key.secret).setPassphrase(key.passphrase);
+  if (websocket) builder.setWebSocketClientOption(websocket);
   return new sdk.DefaultClient(builder.build());
 }
 

@@ -224,7 +224,9 @@ class KcgateServer {
 export async function startKcgate({ config = '', args = [] } = {}) {
   const dataDir = await mkdtemp(join(tmpdir(), 'kcgate-client-'));
   const configFile = join(dataDir, 'client-test.toml');
-  await writeFile(configFile, `[demo]\ncreate_key = false\n${config}`);
+  // The demo market maker stays off unless the test configures it.
+  const marketMaker = /^\s*\[market_maker\]/m.test(config) ? '' : '[market_maker]\nenabled = false\n';
+  await writeFile(configFile, `[demo]\ncreate_key = false\n${marketMaker}${config}`);
 
   const proc = spawn(KCGATE_BIN,
     ['--listen', '127.0.0.1:0', '--data', dataDir, '--config', configFile, ...args],

@@ -1,0 +1,310 @@
+#include "store/sqlite_journal.h"
+
+#include <fcntl.h>
+#include <spdlog/spdlog.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+
+#include "engine/command_codec.h"
+
+namespace kc::store {
+namespace {
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string LockPath(const std::string& journal_path) { return journal_path + ".lock"; }
+
+// flock, not an SQLite lock: an exclusive SQLite locking mode would also shut
+// out the admin commands that write the inbox.
+int AcquireWriterLock(const std::string& journal_path) {
+  const std::string path = LockPath(journal_path);
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) throw std::runtime_error("open " + path + ": " + std::strerror(errno));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    throw std::runtime_error("journal " + journal_path +
+                             " is in use by another kcgate process (lock " + path + ")");
+  }
+  return fd;
+}
+
+bool SameDeposit(const engine::Deposit& a, const engine::Deposit& b) {
+  return a.uid == b.uid && a.currency == b.currency && a.account == b.account &&
+         a.amount == b.amount;
+}
+
+}  // namespace
+
+std::string JournalPath(const std::string& data_dir) {
+  return (std::filesystem::path(data_dir) / "journal.db").string();
+}
+
+bool JournalInUse(const std::string& journal_path) {
+  const int fd = ::open(LockPath(journal_path).c_str(), O_RDWR | O_CLOEXEC);
+  if (fd < 0) return false;  // never opened by a server
+  const bool in_use = ::flock(fd, LOCK_SH | LOCK_NB) != 0;
+  ::close(fd);  // releases the probe lock, if it was taken
+  return in_use;
+}
+
+void EnsureJournalSchema(Database& db) {
+  db.Exec(R"sql(
+    CREATE TABLE IF NOT EXISTS journal_batches (
+      first_seq INTEGER PRIMARY KEY,
+      count INTEGER NOT NULL,
+      records BLOB NOT NULL,
+      written_at INTEGER NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS journal_digests (
+      seq INTEGER PRIMARY KEY,
+      digest TEXT NOT NULL,
+      written_at INTEGER NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS admin_inbox (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      kind TEXT NOT NULL DEFAULT 'deposit',
+      uid INTEGER NOT NULL,
+      currency TEXT NOT NULL,
+      account TEXT NOT NULL,
+      amount TEXT NOT NULL,
+      idempotency_key TEXT UNIQUE,
+      created_at INTEGER NOT NULL,
+      status TEXT NOT NULL DEFAULT 'pending',
+      journal_seq INTEGER,
+      applied_at INTEGER,
+      detail TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX IF NOT EXISTS admin_inbox_pending ON admin_inbox(id) WHERE status = 'pending';
+  )sql");
+}
+
+SqliteJournal::SqliteJournal(const std::string& path, SqliteJournalOptions options)
+    : lock_{AcquireWriterLock(path)},
+      db_(path),
+      checkpoint_pages_(std::max<int64_t>(1, options.autocheckpoint_pages)) {
+  EnsureJournalSchema(db_);
+  insert_batch_.emplace(db_.handle(),
+                        "INSERT INTO journal_batches (first_seq, count, records, written_at) "
+                        "VALUES (?, ?, ?, ?)");
+  mark_inbox_.emplace(db_.handle(),
+                      "UPDATE admin_inbox SET status = 'applied', journal_seq = ?, "
+                      "applied_at = ? WHERE id = ? AND status = 'pending'");
+  auto last = db_.Prepare(
+      "SELECT first_seq, count FROM journal_batches "
+      "ORDER BY first_seq DESC LIMIT 1");
+  if (last.Step()) next_seq_ = static_cast<uint64_t>(last.Int(0) + last.Int(1));
+  // Replaces SQLite's automatic checkpoint on this connection.
+  sqlite3_wal_hook(db_.handle(), &SqliteJournal::OnWalCommit, this);
+  checkpointer_ = std::thread([this, path] { Checkpoints(path); });
+}
+
+SqliteJournal::LockFd::~LockFd() {
+  if (fd >= 0) ::close(fd);
+}
+
+SqliteJournal::~SqliteJournal() {
+  {
+    std::lock_guard lock(checkpoint_mu_);
+    checkpoint_stop_ = true;
+  }
+  checkpoint_cv_.notify_all();
+  checkpointer_.join();
+  sqlite3_wal_hook(db_.handle(), nullptr, nullptr);
+  insert_batch_.reset();
+  mark_inbox_.reset();
+}
+
+uint64_t SqliteJournal::Replay(const std::function<void(const engine::TimedCommand&)>& apply) {
+  auto rows =
+      db_.Prepare("SELECT first_seq, count, records FROM journal_batches ORDER BY first_seq");
+  uint64_t expected = 1;
+  uint64_t replayed = 0;
+  engine::TimedCommand command;
+  while (rows.Step()) {
+    const auto first = static_cast<uint64_t>(rows.Int(0));
+    const auto count = static_cast<uint64_t>(rows.Int(1));
+    if (first != expected) {
+      throw std::runtime_error("journal: batch at " + std::to_string(first) + ", expected " +
+                               std::to_string(expected));
+    }
+    const std::string records = rows.Blob(2);
+    std::string_view in = records;
+    uint64_t decoded = 0;
+    for (;;) {
+      const engine::ReadStatus status = engine::ReadRecord(&in, &command);
+      if (status == engine::ReadStatus::kEnd) break;
+      if (status != engine::ReadStatus::kOk) {
+        throw std::runtime_error("journal: damaged record in the batch at " +
+                                 std::to_string(first));
+      }
+      apply(command);
+      ++decoded;
+    }
+    if (decoded != count) {
+      throw std::runtime_error("journal: the batch at " + std::to_string(first) + " holds " +
+                               std::to_string(decoded) + " commands, not " + std::to_string(count));
+    }
+    expected += count;
+    replayed += count;
+  }
+  next_seq_ = expected;
+  durable_.store(expected - 1, std::memory_order_release);
+  return replayed;
+}
+
+void SqliteJournal::Append(std::span<const engine::TimedCommand> batch) {
+  std::unique_lock lock(claims_mu_, std::defer_lock);
+  for (const engine::TimedCommand& c : batch) {
+    const uint64_t seq = next_seq_ + pending_count_;
+    engine::AppendRecord(c, &pending_);
+    ++pending_count_;
+    const auto* deposit = std::get_if<engine::Deposit>(&c.command);
+    if (deposit == nullptr) continue;
+    if (!lock.owns_lock()) lock.lock();
+    for (auto it = claims_.begin(); it != claims_.end(); ++it) {
+      if (SameDeposit(it->deposit, *deposit)) {
+        marks_.push_back(Mark{it->inbox_id, seq});
+        claims_.erase(it);
+        break;
+      }
+    }
+  }
+}
+
+bool SqliteJournal::Sync() {
+  if (pending_count_ == 0) return true;
+  const int64_t now = NowMs();
+  try {
+    db_.Exec("BEGIN IMMEDIATE");
+    try {
+      insert_batch_->Reset();
+      insert_batch_->Bind(1, static_cast<int64_t>(next_seq_))
+          .Bind(2, static_cast<int64_t>(pending_count_))
+          .BindBlob(3, pending_)
+          .Bind(4, now);
+      insert_batch_->Run();
+      for (const Mark& m : marks_) {
+        mark_inbox_->Reset();
+        mark_inbox_->Bind(1, static_cast<int64_t>(m.seq)).Bind(2, now).Bind(3, m.inbox_id);
+        mark_inbox_->Run();
+      }
+      db_.Exec("COMMIT");
+    } catch (...) {
+      sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+  } catch (const SqliteError& e) {
+    // The CommandLoop stops the process: nothing of this batch is acknowledged.
+    spdlog::critical("journal: cannot make {} commands durable: {}", pending_count_, e.what());
+    return false;
+  }
+  next_seq_ += pending_count_;
+  durable_.store(next_seq_ - 1, std::memory_order_release);
+  batches_.fetch_add(1, std::memory_order_relaxed);
+  pending_.clear();
+  pending_count_ = 0;
+  marks_.clear();
+  return true;
+}
+
+void SqliteJournal::ExpectInboxDeposit(int64_t inbox_id, const engine::Deposit& deposit) {
+  std::lock_guard lock(claims_mu_);
+  claims_.push_back(Claim{inbox_id, deposit});
+}
+
+void SqliteJournal::CancelInboxDeposit(int64_t inbox_id) {
+  std::lock_guard lock(claims_mu_);
+  std::erase_if(claims_, [&](const Claim& c) { return c.inbox_id == inbox_id; });
+}
+
+int SqliteJournal::OnWalCommit(void* self, sqlite3*, const char*, int pages) {
+  auto* journal = static_cast<SqliteJournal*>(self);
+  if (pages >= journal->checkpoint_pages_) {
+    {
+      std::lock_guard lock(journal->checkpoint_mu_);
+      journal->checkpoint_due_ = true;
+    }
+    journal->checkpoint_cv_.notify_one();
+  }
+  return SQLITE_OK;
+}
+
+void SqliteJournal::Checkpoints(std::string path) {
+  std::unique_ptr<Database> db;
+  std::unique_lock lock(checkpoint_mu_);
+  for (;;) {
+    checkpoint_cv_.wait(lock, [this] { return checkpoint_due_ || checkpoint_stop_; });
+    if (checkpoint_stop_) return;
+    checkpoint_due_ = false;
+    lock.unlock();
+    try {
+      if (!db) db = std::make_unique<Database>(path);
+      // PASSIVE: copies what it can without blocking the engine's commits;
+      // the next commit after a complete copy restarts the WAL from the top.
+      int wal_pages = 0, copied = 0;
+      if (sqlite3_wal_checkpoint_v2(db->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &wal_pages,
+                                    &copied) != SQLITE_OK) {
+        spdlog::warn("journal checkpoint: {}", sqlite3_errmsg(db->handle()));
+      }
+    } catch (const std::exception& e) {
+      spdlog::warn("journal checkpoint: {}", e.what());
+    }
+    lock.lock();
+  }
+}
+
+void SqliteJournal::RecordDigest(uint64_t seq, uint64_t digest) {
+  // Text: SQLite integers are signed and the digest uses all 64 bits.
+  auto s = db_.Prepare(
+      "INSERT OR REPLACE INTO journal_digests (seq, digest, written_at) VALUES (?, ?, ?)");
+  s.Bind(1, static_cast<int64_t>(seq)).Bind(2, std::to_string(digest)).Bind(3, NowMs());
+  s.Run();
+}
+
+std::optional<SqliteJournal::DigestMark> SqliteJournal::LatestDigest() {
+  auto s = db_.Prepare("SELECT seq, digest FROM journal_digests ORDER BY seq DESC LIMIT 1");
+  if (!s.Step()) return std::nullopt;
+  return DigestMark{static_cast<uint64_t>(s.Int(0)), std::stoull(s.Text(1))};
+}
+
+uint64_t ReplayInto(SqliteJournal& journal, engine::CommandLoop& loop) {
+  const auto mark = journal.LatestDigest();
+  std::optional<uint64_t> replayed_digest;
+  uint64_t n = 0;
+  const auto check = [&] {
+    if (mark && n == mark->seq) replayed_digest = loop.exchange().StateDigest();
+  };
+  check();
+  journal.Replay([&](const engine::TimedCommand& command) {
+    loop.Replay(command);
+    ++n;
+    check();
+  });
+  if (mark && mark->seq > n) {
+    throw std::runtime_error("journal ends at command " + std::to_string(n) +
+                             " but its state digest was recorded at " + std::to_string(mark->seq) +
+                             ": committed batches are missing");
+  }
+  if (mark) {
+    if (!replayed_digest || *replayed_digest != mark->digest) {
+      throw std::runtime_error(
+          "journal replay diverged: the state after command " + std::to_string(mark->seq) +
+          " differs from the one recorded when it was written (engine changed?)");
+    }
+  }
+  return n;
+}
+
+}  // namespace kc::store

@@ -1,0 +1,145 @@
+// The engine's durable Journal in SQLite (<data>/journal.db, WAL,
+// synchronous=FULL). Group commit: the CommandLoop appends one batch and syncs
+// once, and a batch is one row (its commands in the codec's framed, checksummed
+// form) written in one transaction, so one fsync covers the whole batch.
+// Replay reads the rows back in order before the engine starts.
+//
+// The same file holds the admin inbox (`kcgate accounts deposit`), because
+// exactly-once funding needs the inbox row marked applied in the same
+// transaction that makes its Deposit durable: see ExpectInboxDeposit. It is a
+// file apart from kcgate.db so that the key directory, which reloads whenever
+// kcgate.db changes, is not woken by every journal commit.
+//
+// One writer: the constructor takes an exclusive lock on <path>.lock for the
+// object's lifetime (released by the kernel if the process dies), so two
+// servers can never interleave one journal; admin commands use the same lock
+// to learn whether a server is running (JournalInUse).
+//
+// Threads: Replay on the constructing thread before the engine starts; Append
+// and Sync on the engine thread only; ExpectInboxDeposit, CancelInboxDeposit
+// and durable_commands from any thread.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engine/command_loop.h"
+#include "engine/commands.h"
+#include "engine/journal.h"
+#include "store/sqlite_db.h"
+
+namespace kc::store {
+
+// <data_dir>/journal.db
+std::string JournalPath(const std::string& data_dir);
+
+// True when a live process holds the journal's writer lock (a server runs).
+bool JournalInUse(const std::string& journal_path);
+
+// Creates the journal and admin inbox tables if missing (any connection).
+void EnsureJournalSchema(Database& db);
+
+struct SqliteJournalOptions {
+  // WAL pages after which the WAL is copied back into the main file. The copy
+  // (and its fsync) runs on a checkpointer thread of the journal's own, not on
+  // the engine thread, so it never delays an acknowledgement.
+  int64_t autocheckpoint_pages = 4096;
+};
+
+class SqliteJournal final : public engine::Journal {
+ public:
+  // Opens or creates the journal. Throws SqliteError, or std::runtime_error
+  // when another process holds the writer lock.
+  explicit SqliteJournal(const std::string& path, SqliteJournalOptions options = {});
+  ~SqliteJournal() override;
+  SqliteJournal(const SqliteJournal&) = delete;
+  SqliteJournal& operator=(const SqliteJournal&) = delete;
+
+  // Calls `apply` with every durable command, oldest first; returns how many.
+  // Throws std::runtime_error when a batch does not decode (a damaged file is
+  // never silently truncated: the operator decides).
+  uint64_t Replay(const std::function<void(const engine::TimedCommand&)>& apply);
+
+  void Append(std::span<const engine::TimedCommand> batch) override;
+  bool Sync() override;
+
+  // Exactly-once funding. The next appended Deposit equal to `deposit` marks
+  // inbox row `inbox_id` applied in the transaction that makes it durable, so
+  // after any crash the row is applied iff its Deposit is in the journal.
+  // Call before submitting the Deposit; CancelInboxDeposit when the submit
+  // was refused.
+  void ExpectInboxDeposit(int64_t inbox_id, const engine::Deposit& deposit);
+  void CancelInboxDeposit(int64_t inbox_id);
+
+  // The engine's StateDigest after the first `seq` commands, recorded at a
+  // clean stop; ReplayInto checks it, so a replay that diverges (an engine
+  // change that alters what old commands do) refuses to start instead of
+  // serving state nobody was told about. Engine thread, or with the loop stopped.
+  void RecordDigest(uint64_t seq, uint64_t digest);
+  struct DigestMark {
+    uint64_t seq = 0;
+    uint64_t digest = 0;
+  };
+  std::optional<DigestMark> LatestDigest();
+
+  // Commands made durable so far (replayed ones included).
+  uint64_t durable_commands() const { return durable_.load(std::memory_order_acquire); }
+  uint64_t batches() const { return batches_.load(std::memory_order_relaxed); }
+
+ private:
+  struct Claim {
+    int64_t inbox_id;
+    engine::Deposit deposit;
+  };
+  struct Mark {
+    int64_t inbox_id;
+    uint64_t seq;  // the Deposit's position in the journal (1-based)
+  };
+
+  // The writer lock's descriptor, closed (unlocked) last.
+  struct LockFd {
+    int fd = -1;
+    ~LockFd();
+  };
+  LockFd lock_;
+  Database db_;
+  std::optional<Statement> insert_batch_;
+  std::optional<Statement> mark_inbox_;
+
+  // Engine thread.
+  std::string pending_;  // framed records appended since the last Sync
+  uint64_t pending_count_ = 0;
+  uint64_t next_seq_ = 1;
+  std::vector<Mark> marks_;
+
+  std::mutex claims_mu_;
+  std::vector<Claim> claims_;  // guarded by claims_mu_
+
+  std::atomic<uint64_t> durable_{0};
+  std::atomic<uint64_t> batches_{0};
+
+  // The checkpointer: woken by SQLite's WAL hook on the engine connection.
+  static int OnWalCommit(void* self, sqlite3* db, const char* name, int pages);
+  void Checkpoints(std::string path);
+  int64_t checkpoint_pages_;
+  std::mutex checkpoint_mu_;
+  std::condition_variable checkpoint_cv_;
+  bool checkpoint_due_ = false;   // guarded by checkpoint_mu_
+  bool checkpoint_stop_ = false;  // guarded by checkpoint_mu_
+  std::thread checkpointer_;
+};
+
+// Replays `journal` into `loop` (before loop.Start()) and checks the latest
+// digest on the way; returns the number of commands. Throws
+// std::runtime_error when the replayed state does not match the digest.
+uint64_t ReplayInto(SqliteJournal& journal, engine::CommandLoop& loop);
+
+}  // namespace kc::store
