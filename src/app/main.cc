@@ -58,6 +58,9 @@ int Serve(const Config& config) {
               << "  passphrase: " << demo->passphrase << "\n"
               << "\nA signed request (bash):\n"
               << kc::app::SignedRequestExample(*demo, base_url) << "\n"
+              << "Fund it:   build/release/src/app/kcgate accounts deposit --data "
+              << config.data_dir << " --uid " << demo->uid
+              << " --currency USDT --amount 10000 --account trade\n"
               << "More keys: build/release/src/app/kcgate keys create --data " << config.data_dir
               << " --uid 10000002 --permissions General,Spot --passphrase YOURPASS\n";
   }

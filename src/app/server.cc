@@ -155,12 +155,13 @@ boost::asio::ip::tcp::endpoint Server::Start() {
 void Server::Stop() {
   if (!parts_->started) return;
   parts_->started = false;
+  // Producers first, then the engine (it drains what is queued; completions
+  // still reach clients and events still reach the hub while the loops run),
+  // then the loops and the sessions on them.
   parts_->http.Close();
-  parts_->feed_timer.Stop();
-  parts_->loops.Stop();
-  parts_->push.Stop();
   if (parts_->market_maker) parts_->market_maker->Stop();
   parts_->inbox.Stop();
+  parts_->feed_timer.Stop();
   parts_->engine_loop.Stop();
   try {
     parts_->journal.RecordDigest(parts_->journal.durable_commands(),
@@ -168,6 +169,8 @@ void Server::Stop() {
   } catch (const std::exception& e) {
     spdlog::warn("journal state digest not recorded: {}", e.what());
   }
+  parts_->loops.Stop();
+  parts_->push.Stop();
   parts_->keys.StopWatching();
 }
 
