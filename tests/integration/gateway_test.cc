@@ -407,6 +407,27 @@ TEST_F(GatewayTest, UnexpectedFailureIs500000) {
   EXPECT_EQ(client().Get("/api/v1/timestamp").status, 200u);
 }
 
+TEST_F(GatewayTest, Http10ClientsGetHttp10AnswersAndTheirConnectionSemantics) {
+  namespace asio = boost::asio;
+  asio::io_context io;
+  asio::ip::tcp::socket socket(io);
+  socket.connect(*endpoint_);
+  asio::write(socket, asio::buffer(std::string("GET /api/v1/status HTTP/1.0\r\n\r\n")));
+  std::string raw;
+  boost::system::error_code ec;
+  std::array<char, 4096> chunk;
+  for (;;) {  // HTTP/1.0 without keep-alive: the server closes after the answer
+    const size_t n = socket.read_some(asio::buffer(chunk), ec);
+    raw.append(chunk.data(), n);
+    if (ec) break;
+  }
+  EXPECT_EQ(ec, asio::error::eof);
+  EXPECT_TRUE(raw.starts_with("HTTP/1.0 200 OK\r\n")) << raw;
+  EXPECT_NE(raw.find("Connection: close\r\n"), std::string::npos) << raw;
+  EXPECT_NE(raw.find("Content-Type: application/json\r\n"), std::string::npos) << raw;
+  EXPECT_TRUE(raw.ends_with(R"({"code":"200000","data":{"status":"open","msg":""}})")) << raw;
+}
+
 TEST_F(GatewayTest, KeepAliveServesManyRequestsOnOneConnection) {
   namespace beast = boost::beast;
   boost::asio::io_context io;
