@@ -159,3 +159,23 @@ describe('ccxt kucoin: signed calls', { timeout: 20_000 }, () => {
     assert.match(err.message, /127\.0\.0\.1/, 'the 400006 message carries the client IP');
   });
 });
+
+describe('ccxt kucoin with its default options', { timeout: 30_000 }, () => {
+  test('loadMarkets asks for every product list and gets the spot markets', async () => {
+    const key = await kc.server.createKey({ permissions: 'General,Spot' });
+    // No fetchMarkets.types, no marginables: false. ccxt then also lists
+    // margin symbols and futures contracts (none on kcgate) and reads the
+    // account mode.
+    const exchange = ccxtKucoin(kc.server.baseUrl, key);
+    try {
+      const markets = await exchange.loadMarkets();
+      assert.ok(markets['BTC/USDT'], 'BTC/USDT missing');
+      assert.equal(markets['BTC/USDT'].spot, true);
+      assert.equal(markets['BTC/USDT'].margin, false);
+      assert.ok(Object.values(markets).every((m) => m.spot), 'only spot markets exist');
+      assert.ok(markets['ETH/BTC']);
+    } finally {
+      await exchange.close();
+    }
+  });
+});
