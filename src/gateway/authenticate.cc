@@ -13,14 +13,6 @@
 namespace kc::gateway {
 namespace {
 
-std::optional<Digest> DecodeDigest(std::string_view base64) {
-  auto bytes = Base64Decode(base64);
-  if (!bytes || bytes->size() != Digest().size()) return std::nullopt;
-  Digest digest;
-  std::copy(bytes->begin(), bytes->end(), digest.begin());
-  return digest;
-}
-
 bool TimestampValid(std::string_view text, int64_t now_ms, int64_t window_ms) {
   int64_t timestamp = 0;
   const char* end = text.data() + text.size();
@@ -34,7 +26,7 @@ bool PassphraseMatches(const ApiKey& key, std::string_view passphrase, int heade
   if (header_version == 1) {
     return ConstantTimeEquals(KeyedHmacSha256(key, {passphrase}), key.passphrase_mac);
   }
-  auto digest = DecodeDigest(passphrase);
+  auto digest = Base64DecodeDigest(passphrase);
   return digest && ConstantTimeEquals(*digest, key.passphrase_mac);
 }
 
@@ -97,7 +89,8 @@ std::optional<Error> Authenticate::CheckPartner(const Credentials& credentials,
   auto partner = std::find_if(options_.partners.begin(), options_.partners.end(),
                               [&](const Partner& p) { return p.id == *credentials.partner; });
   if (partner == options_.partners.end()) return Error(ErrorCode::kUnknownPartner);
-  auto sign = credentials.partner_sign ? DecodeDigest(*credentials.partner_sign) : std::nullopt;
+  auto sign =
+      credentials.partner_sign ? Base64DecodeDigest(*credentials.partner_sign) : std::nullopt;
   if (!sign || !ConstantTimeEquals(KeyedHmacSha256("partner:" + partner->id, 0, partner->secret,
                                                    {*credentials.timestamp, partner->id, api_key}),
                                    *sign)) {
@@ -132,7 +125,7 @@ StageResult Authenticate::Run(Call& call) {
     call.Fail(Error(ErrorCode::kInvalidPassphrase));
     return StageResult::kResponded;
   }
-  auto sign = credentials->sign ? DecodeDigest(*credentials->sign) : std::nullopt;
+  auto sign = credentials->sign ? Base64DecodeDigest(*credentials->sign) : std::nullopt;
   if (!sign || !SignatureMatches(*key, *sign, *credentials->timestamp,
                                  call.request().method_string(), call.target(), call.body())) {
     call.Fail(Error(ErrorCode::kInvalidSign));

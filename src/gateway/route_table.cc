@@ -1,5 +1,6 @@
 #include "gateway/route_table.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "gateway/query.h"
@@ -22,13 +23,6 @@ bool IsParameter(std::string_view segment) {
   return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
 
-std::string ExactKey(boost::beast::http::verb method, std::string_view path) {
-  std::string key(boost::beast::http::to_string(method));
-  key += ' ';
-  key += path;
-  return key;
-}
-
 }  // namespace
 
 void RouteTable::Add(Route route) {
@@ -41,7 +35,10 @@ void RouteTable::Add(Route route) {
     segments.emplace_back(segment);
   }
   if (!has_parameter) {
-    if (!exact_.emplace(ExactKey(added->method, added->pattern), added).second) std::abort();
+    auto method = std::find_if(exact_.begin(), exact_.end(),
+                               [&](const auto& entry) { return entry.first == added->method; });
+    if (method == exact_.end()) method = exact_.emplace(exact_.end(), added->method, ExactPaths());
+    if (!method->second.emplace(added->pattern, added).second) std::abort();
     return;
   }
   for (const Pattern& existing : patterns_) {
@@ -54,8 +51,10 @@ void RouteTable::Add(Route route) {
 
 std::optional<RouteTable::Match> RouteTable::Find(boost::beast::http::verb method,
                                                   std::string_view path) const {
-  if (auto it = exact_.find(ExactKey(method, path)); it != exact_.end()) {
-    return Match{it->second, {}};
+  for (const auto& [exact_method, paths] : exact_) {
+    if (exact_method != method) continue;
+    if (auto it = paths.find(path); it != paths.end()) return Match{it->second, {}};
+    break;
   }
   if (path.empty() || path.front() != '/' || path.back() == '/') return std::nullopt;
   const std::vector<std::string_view> segments = Split(path);

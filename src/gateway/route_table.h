@@ -58,9 +58,18 @@ class RouteTable {
     const Route* route;
     std::vector<std::string> segments;  // "{name}" marks a parameter
   };
+  // Hashes std::string and std::string_view alike, so that Find looks a
+  // request's path up without copying it into a std::string.
+  struct PathHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view path) const { return std::hash<std::string_view>()(path); }
+  };
+  using ExactPaths = std::unordered_map<std::string, const Route*, PathHash, std::equal_to<>>;
+
   std::vector<std::unique_ptr<Route>> routes_;
-  // Static paths, keyed by "METHOD path", take one hash lookup.
-  std::unordered_map<std::string, const Route*> exact_;
+  // Static paths take one hash lookup, in the map of their method (a handful
+  // of methods: a linear scan finds it).
+  std::vector<std::pair<boost::beast::http::verb, ExactPaths>> exact_;
   std::vector<Pattern> patterns_;
 };
 

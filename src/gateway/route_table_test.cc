@@ -50,6 +50,27 @@ TEST(RouteTable, NoMatchForOtherMethodsShapesOrTrailingSlashes) {
   EXPECT_FALSE(table.Find(http::verb::get, "api/v1/orders/x"));
 }
 
+TEST(RouteTable, ExactPathsAreLookedUpPerMethod) {
+  RouteTable table = Table();
+  table.Add({.method = http::verb::post, .pattern = "/api/v1/orders", .handler = {}});
+  auto get = table.Find(http::verb::get, "/api/v1/orders");
+  auto post = table.Find(http::verb::post, "/api/v1/orders");
+  ASSERT_TRUE(get);
+  ASSERT_TRUE(post);
+  EXPECT_EQ(get->route->method, http::verb::get);
+  EXPECT_EQ(post->route->method, http::verb::post);
+  EXPECT_NE(get->route, post->route);
+  EXPECT_FALSE(table.Find(http::verb::put, "/api/v1/orders"));
+  EXPECT_FALSE(table.Find(http::verb::delete_, "/api/v1/orders"));
+  // A view into a longer buffer, as the request target is: only its own bytes count.
+  const std::string target = "/api/v1/orders/test?x=1";
+  auto prefix = table.Find(http::verb::get, std::string_view(target).substr(0, 14));
+  ASSERT_TRUE(prefix);
+  EXPECT_EQ(prefix->route->pattern, "/api/v1/orders");
+  EXPECT_FALSE(table.Find(http::verb::get, "/API/v1/orders"));
+  EXPECT_FALSE(table.Find(http::verb::get, "/api/v1/orders "));
+}
+
 TEST(Query, DecodesAndSplits) {
   EXPECT_EQ(PercentDecode("BTC%2CUSDT"), "BTC,USDT");
   EXPECT_EQ(PercentDecode("100%"), "100%");

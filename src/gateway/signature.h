@@ -35,6 +35,11 @@ std::string Base64Encode(std::string_view bytes);
 // Strict standard base64 (with padding); nullopt on anything else.
 std::optional<std::string> Base64Decode(std::string_view text);
 
+// A base64 HMAC (KC-API-SIGN, a version 2/3 passphrase) straight into a Digest,
+// without allocating: nullopt exactly where Base64Decode would fail or give
+// anything but 32 bytes.
+std::optional<Digest> Base64DecodeDigest(std::string_view text);
+
 // Compares without an early exit, so timing reveals nothing of where they differ.
 bool ConstantTimeEquals(const Digest& a, const Digest& b);
 

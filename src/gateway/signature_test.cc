@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+#include <string>
 #include <thread>
 
 namespace kc::gateway {
@@ -65,6 +67,67 @@ TEST(Signature, Base64RoundTripsAndRejectsGarbage) {
   EXPECT_FALSE(Base64Decode("a==="));
   EXPECT_FALSE(Base64Decode("ab*d"));
   EXPECT_FALSE(Base64Decode("=abc"));
+}
+
+// Base64DecodeDigest must accept exactly what Base64Decode decodes to 32 bytes,
+// with the same bytes.
+void ExpectDigestDecodeAgrees(const std::string& text) {
+  auto expected = Base64Decode(text);
+  auto digest = Base64DecodeDigest(text);
+  if (expected && expected->size() == Digest().size()) {
+    ASSERT_TRUE(digest) << text;
+    EXPECT_EQ(std::string(digest->begin(), digest->end()), *expected) << text;
+  } else {
+    EXPECT_FALSE(digest) << text;
+  }
+}
+
+TEST(Signature, Base64DecodeDigestAgreesWithBase64Decode) {
+  const Digest rfc = HmacSha256("key", {"The quick brown fox jumps over the lazy dog"});
+  ASSERT_EQ(Base64Encode(rfc), "97yD9DBThCSxMpjmqm+xQ+9NWaFJRhdZl0edvC0aPNg=");
+  auto decoded = Base64DecodeDigest("97yD9DBThCSxMpjmqm+xQ+9NWaFJRhdZl0edvC0aPNg=");
+  ASSERT_TRUE(decoded);
+  EXPECT_EQ(*decoded, rfc);
+
+  for (const char* text : {"", "=", "97yD9DBThCSxMpjmqm+xQ+9NWaFJRhdZl0edvC0aPNg",
+                           "97yD9DBThCSxMpjmqm+xQ+9NWaFJRhdZl0edvC0aPN==",
+                           "97yD9DBThCSxMpjmqm+xQ+9NWaFJRhdZl0edvC0aPNg==",
+                           "97yD9DBThCSxMpjmqm+xQ+9NWaFJRhdZl0edvC0aPNgA",
+                           "97yD9DBThCSxMpjmqm-xQ+9NWaFJRhdZl0edvC0aPNg=", "Zm9vYmFy"}) {
+    ExpectDigestDecodeAgrees(text);
+  }
+  // Every value of every position of a valid signature (the last digit's two
+  // unused bits included), then random digests with random damage.
+  const std::string valid = Base64Encode(rfc);
+  for (size_t i = 0; i < valid.size(); ++i) {
+    for (int c = 0; c < 256; ++c) {
+      std::string text = valid;
+      text[i] = static_cast<char>(c);
+      ExpectDigestDecodeAgrees(text);
+    }
+  }
+  std::mt19937 random(20261125);
+  const std::string pool =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_ *\n\x80\xff";
+  for (int round = 0; round < 20000; ++round) {
+    Digest digest;
+    for (unsigned char& byte : digest) byte = static_cast<unsigned char>(random());
+    std::string text = Base64Encode(digest);
+    ExpectDigestDecodeAgrees(text);
+    for (int damage = static_cast<int>(random() % 3); damage > 0; --damage) {
+      switch (random() % 3) {
+        case 0:
+          text[random() % text.size()] = pool[random() % pool.size()];
+          break;
+        case 1:
+          text.insert(random() % (text.size() + 1), 1, pool[random() % pool.size()]);
+          break;
+        default:
+          if (!text.empty()) text.erase(random() % text.size(), 1);
+      }
+    }
+    ExpectDigestDecodeAgrees(text);
+  }
 }
 
 TEST(Signature, ConstantTimeEqualsComparesWholeDigests) {

@@ -33,7 +33,7 @@ KeyDirectory::~KeyDirectory() { StopWatching(); }
 
 std::shared_ptr<const gateway::ApiKey> KeyDirectory::Find(std::string_view key) const {
   auto snapshot = snapshot_.load(std::memory_order_acquire);
-  auto it = snapshot->keys.find(std::string(key));
+  auto it = snapshot->keys.find(key);
   return it == snapshot->keys.end() ? nullptr : it->second;
 }
 

@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 
@@ -36,8 +37,16 @@ class KeyDirectory final : public gateway::KeyStore, public api::UserDirectory {
   void StopWatching();
 
  private:
+  // Hashes std::string and std::string_view alike: Find looks the request's
+  // KC-API-KEY up without copying it into a std::string.
+  struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view key) const { return std::hash<std::string_view>()(key); }
+  };
   struct Snapshot {
-    std::unordered_map<std::string, std::shared_ptr<const gateway::ApiKey>> keys;
+    std::unordered_map<std::string, std::shared_ptr<const gateway::ApiKey>, KeyHash,
+                       std::equal_to<>>
+        keys;
     std::unordered_map<int64_t, api::UserSummary> users;
   };
   std::shared_ptr<const Snapshot> Load();
