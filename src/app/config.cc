@@ -186,6 +186,8 @@ Config LoadConfig(const std::string& path) {
   Read(table, "security.master_key", config.master_key);
   Read(table, "demo.create_key", config.demo_key);
   Read(table, "journal.wal_autocheckpoint_pages", config.journal.wal_autocheckpoint_pages);
+  Read(table, "journal.snapshot_every_commands", config.journal.snapshot_every_commands);
+  Read(table, "journal.snapshot_every_ms", config.journal.snapshot_every_ms);
   if (table.at_path("market_maker.enabled")) {
     bool enabled = false;
     Read(table, "market_maker.enabled", enabled);

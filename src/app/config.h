@@ -29,6 +29,10 @@ struct MarketMakerConfig {
 // The engine journal (<data>/journal.db, store/sqlite_journal.h).
 struct JournalConfig {
   int64_t wal_autocheckpoint_pages = 4096;  // WAL size that triggers a checkpoint
+  // Engine snapshots (restart = newest snapshot + the journal after it):
+  // after this many journaled commands, or this long with any; 0 = never.
+  uint64_t snapshot_every_commands = 100'000;
+  int64_t snapshot_every_ms = 60'000;
 };
 
 struct Config {

@@ -35,6 +35,8 @@ TEST(Config, ExampleFileStatesTheDefaults) {
   EXPECT_EQ(example.push.send_queue_bytes, defaults.push.send_queue_bytes);
   EXPECT_EQ(example.push.max_message_bytes, defaults.push.max_message_bytes);
   EXPECT_EQ(example.journal.wal_autocheckpoint_pages, defaults.journal.wal_autocheckpoint_pages);
+  EXPECT_EQ(example.journal.snapshot_every_commands, defaults.journal.snapshot_every_commands);
+  EXPECT_EQ(example.journal.snapshot_every_ms, defaults.journal.snapshot_every_ms);
   EXPECT_EQ(example.market_maker.uid, defaults.market_maker.uid);
   EXPECT_EQ(example.market_maker.interval_ms, defaults.market_maker.interval_ms);
   EXPECT_EQ(example.market_maker.levels, defaults.market_maker.levels);

@@ -58,7 +58,10 @@ struct Server::Parts {
              net::HttpLimits{config.header_limit_bytes, config.body_limit_bytes,
                              std::chrono::milliseconds(config.read_timeout_ms)}) {
     const uint64_t replayed = store::ReplayInto(journal, engine_loop);
-    if (replayed) spdlog::info("replayed {} journaled commands", replayed);
+    if (replayed) spdlog::info("engine state covers {} journaled commands", replayed);
+    store::ScheduleSnapshots(journal, engine_loop,
+                             store::SnapshotPolicy{config.journal.snapshot_every_commands,
+                                                   config.journal.snapshot_every_ms});
     feed.Seed(engine_loop.exchange());  // replay dropped its events
     // KuCoin's check order (docs/life-of-a-request.md): admission (501000,
     // 400302), authentication (4000xx, 4002xx, 400006-400010), policy

@@ -70,6 +70,8 @@ struct BalanceContext {
 };
 
 class Accounts {
+  friend class SnapshotAccess;  // engine/snapshot.cc saves and restores the state
+
  public:
   explicit Accounts(std::size_t ledger_capacity) : ledger_(ledger_capacity) {}
 

@@ -20,6 +20,10 @@ void CommandLoop::Replay(const TimedCommand& command) {
   buffer_.clear();
 }
 
+bool CommandLoop::LoadSnapshot(std::string_view snapshot, std::string* error) {
+  return exchange_.LoadSnapshot(snapshot, error);
+}
+
 void CommandLoop::Start() {
   std::lock_guard lock(mu_);
   if (running_ || stopping_) return;
@@ -109,6 +113,7 @@ void CommandLoop::ProcessBatch(std::vector<Item>& items) {
     }
   }
   buffer_.FlushTo(*sink_);
+  if (after_batch_ && !batch_.empty()) after_batch_(exchange_, batch_.size());
 }
 
 }  // namespace kc::engine

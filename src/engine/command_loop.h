@@ -15,6 +15,8 @@
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <string>
+#include <string_view>
 #include <thread>
 #include <variant>
 #include <vector>
@@ -47,6 +49,15 @@ class CommandLoop {
   // Before Start(), on the constructing thread: rebuild state from the journal
   // (commands are applied, not re-journaled; events are dropped).
   void Replay(const TimedCommand& command);
+  // Before Start(), instead of replaying the commands a snapshot covers
+  // (Exchange::LoadSnapshot): false, state unchanged, when it does not load.
+  bool LoadSnapshot(std::string_view snapshot, std::string* error = nullptr);
+  // Before Start(): called on the engine thread after every batch of commands
+  // is durable (after its completions and queries ran), with the Exchange and
+  // the batch's size. The state it sees is exactly what the journal holds, so
+  // it can snapshot the state for the journal's current position.
+  using AfterBatch = std::function<void(const Exchange&, std::size_t commands)>;
+  void SetAfterBatch(AfterBatch hook) { after_batch_ = std::move(hook); }
 
   void Start();
   // Finishes everything already submitted, then joins the thread. Idempotent.
@@ -74,6 +85,7 @@ class CommandLoop {
   EventSink* sink_;
   Clock* clock_;
   CommandLoopOptions options_;
+  AfterBatch after_batch_;  // set before Start(); engine thread
 
   std::mutex mu_;
   std::condition_variable wake_;

@@ -29,6 +29,7 @@
 #include <cstdint>
 #include <optional>
 #include <set>
+#include <string>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
@@ -133,7 +134,18 @@ class Exchange {
   // the active orders (tests and property checks).
   void CheckInvariants() const;
 
+  // --- Snapshots (engine/snapshot.h): all the state replay would rebuild, so
+  // that a restart loads the latest one and replays only what came after. ---
+  // Appends the snapshot's bytes to *out.
+  void SaveSnapshot(std::string* out) const;
+  // Replaces the whole state with the snapshot's. false, state unchanged and
+  // *error (if given) saying why, when the bytes are damaged, of another format
+  // version, or from other markets or history capacities.
+  bool LoadSnapshot(std::string_view bytes, std::string* error = nullptr);
+
  private:
+  friend class SnapshotAccess;  // engine/snapshot.cc
+
   struct UserOrders {
     std::uint32_t head = kNoOrder;
     std::uint32_t active = 0;

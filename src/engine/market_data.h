@@ -58,6 +58,8 @@ struct Candle {
 
 // The newest `capacity` candles of one interval.
 class CandleSeries {
+  friend class SnapshotAccess;  // engine/snapshot.cc saves and restores the state
+
  public:
   CandleSeries(CandleInterval interval, std::size_t capacity)
       : interval_(interval), candles_(capacity) {}
@@ -87,6 +89,8 @@ struct Stats24h {
 inline constexpr int kChangeRateScale = 4;
 
 class MarketData {
+  friend class SnapshotAccess;  // engine/snapshot.cc saves and restores the state
+
  public:
   // KuCoin answers at most 1500 candles; 1500 minutes also cover the 24h window.
   static constexpr std::size_t kCandleCapacity = 1500;

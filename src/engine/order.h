@@ -67,6 +67,8 @@ struct Order {
 };
 
 class OrderPool {
+  friend class SnapshotAccess;  // engine/snapshot.cc saves and restores the state
+
  public:
   std::uint32_t Allocate() {
     if (!free_.empty()) {

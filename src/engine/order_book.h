@@ -33,6 +33,8 @@ struct BookLevel {
 };
 
 class OrderBook {
+  friend class SnapshotAccess;  // engine/snapshot.cc saves and restores the state
+
  public:
   OrderBook(SymbolId symbol, OrderPool* pool, EventSink* sink)
       : symbol_(symbol), pool_(pool), sink_(sink) {}

@@ -12,6 +12,8 @@ namespace kc::engine {
 
 template <typename T>
 class Ring {
+  friend class SnapshotAccess;  // engine/snapshot.cc saves and restores the state
+
  public:
   explicit Ring(std::size_t capacity) : capacity_(capacity == 0 ? 1 : capacity) {}
 

@@ -14,6 +14,7 @@
 #include <stdexcept>
 
 #include "engine/command_codec.h"
+#include "engine/snapshot.h"
 
 namespace kc::store {
 namespace {
@@ -72,6 +73,12 @@ void EnsureJournalSchema(Database& db) {
       digest TEXT NOT NULL,
       written_at INTEGER NOT NULL
     );
+    CREATE TABLE IF NOT EXISTS journal_snapshots (
+      seq INTEGER PRIMARY KEY,
+      version INTEGER NOT NULL,
+      state BLOB NOT NULL,
+      written_at INTEGER NOT NULL
+    );
     CREATE TABLE IF NOT EXISTS admin_inbox (
       id INTEGER PRIMARY KEY AUTOINCREMENT,
       kind TEXT NOT NULL DEFAULT 'deposit',
@@ -126,15 +133,26 @@ SqliteJournal::~SqliteJournal() {
   mark_inbox_.reset();
 }
 
-uint64_t SqliteJournal::Replay(const std::function<void(const engine::TimedCommand&)>& apply) {
-  auto rows =
-      db_.Prepare("SELECT first_seq, count, records FROM journal_batches ORDER BY first_seq");
-  uint64_t expected = 1;
+uint64_t SqliteJournal::Replay(const std::function<void(const engine::TimedCommand&)>& apply,
+                               uint64_t after) {
+  auto rows = db_.Prepare(
+      "SELECT first_seq, count, records FROM journal_batches WHERE first_seq + count - 1 > ? "
+      "ORDER BY first_seq");
+  rows.Bind(1, static_cast<int64_t>(after));
+  uint64_t expected = after + 1;
   uint64_t replayed = 0;
   engine::TimedCommand command;
   while (rows.Step()) {
-    const auto first = static_cast<uint64_t>(rows.Int(0));
-    const auto count = static_cast<uint64_t>(rows.Int(1));
+    auto first = static_cast<uint64_t>(rows.Int(0));
+    auto count = static_cast<uint64_t>(rows.Int(1));
+    // A snapshot inside a batch (never written so, but harmless): skip the
+    // commands it covers.
+    uint64_t skip = 0;
+    if (first < expected && replayed == 0) {
+      skip = expected - first;
+      first = expected;
+      count -= skip;
+    }
     if (first != expected) {
       throw std::runtime_error("journal: batch at " + std::to_string(first) + ", expected " +
                                std::to_string(expected));
@@ -148,6 +166,10 @@ uint64_t SqliteJournal::Replay(const std::function<void(const engine::TimedComma
       if (status != engine::ReadStatus::kOk) {
         throw std::runtime_error("journal: damaged record in the batch at " +
                                  std::to_string(first));
+      }
+      if (skip > 0) {
+        --skip;
+        continue;
       }
       apply(command);
       ++decoded;
@@ -279,25 +301,83 @@ std::optional<SqliteJournal::DigestMark> SqliteJournal::LatestDigest() {
   return DigestMark{static_cast<uint64_t>(s.Int(0)), std::stoull(s.Text(1))};
 }
 
+void SqliteJournal::SaveSnapshot(uint64_t seq, std::string_view snapshot, uint64_t digest) {
+  const int64_t now = NowMs();
+  db_.Exec("BEGIN IMMEDIATE");
+  try {
+    auto insert = db_.Prepare(
+        "INSERT OR REPLACE INTO journal_snapshots (seq, version, state, written_at) "
+        "VALUES (?, ?, ?, ?)");
+    insert.Bind(1, static_cast<int64_t>(seq))
+        .Bind(2, static_cast<int64_t>(engine::SnapshotVersion(snapshot).value_or(0)))
+        .BindBlob(3, snapshot)
+        .Bind(4, now);
+    insert.Run();
+    auto mark = db_.Prepare(
+        "INSERT OR REPLACE INTO journal_digests (seq, digest, written_at) VALUES (?, ?, ?)");
+    mark.Bind(1, static_cast<int64_t>(seq)).Bind(2, std::to_string(digest)).Bind(3, now);
+    mark.Run();
+    db_.Exec(
+        "DELETE FROM journal_snapshots WHERE seq NOT IN "
+        "(SELECT seq FROM journal_snapshots ORDER BY seq DESC LIMIT 2)");
+    db_.Exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+std::vector<uint64_t> SqliteJournal::SnapshotPositions() {
+  auto s = db_.Prepare("SELECT seq FROM journal_snapshots ORDER BY seq DESC");
+  std::vector<uint64_t> out;
+  while (s.Step()) out.push_back(static_cast<uint64_t>(s.Int(0)));
+  return out;
+}
+
+std::optional<std::string> SqliteJournal::LoadSnapshot(uint64_t seq) {
+  auto s = db_.Prepare("SELECT state FROM journal_snapshots WHERE seq = ?");
+  s.Bind(1, static_cast<int64_t>(seq));
+  if (!s.Step()) return std::nullopt;
+  return s.Blob(0);
+}
+
 uint64_t ReplayInto(SqliteJournal& journal, engine::CommandLoop& loop) {
   const auto mark = journal.LatestDigest();
   std::optional<uint64_t> replayed_digest;
   uint64_t n = 0;
+  // The newest snapshot that loads; an older one, or none, when it does not
+  // (another format version after an upgrade, damage): the journal has it all.
+  for (const uint64_t seq : journal.SnapshotPositions()) {
+    const auto bytes = journal.LoadSnapshot(seq);
+    std::string error = "missing";
+    if (bytes && loop.LoadSnapshot(*bytes, &error)) {
+      n = seq;
+      spdlog::info("loaded the engine snapshot at journal command {}", seq);
+      break;
+    }
+    spdlog::warn("journal: the snapshot at command {} is not used: {}", seq, error);
+  }
+  const uint64_t start = n;
   const auto check = [&] {
     if (mark && n == mark->seq) replayed_digest = loop.exchange().StateDigest();
   };
   check();
-  journal.Replay([&](const engine::TimedCommand& command) {
-    loop.Replay(command);
-    ++n;
-    check();
-  });
+  journal.Replay(
+      [&](const engine::TimedCommand& command) {
+        loop.Replay(command);
+        ++n;
+        check();
+      },
+      start);
+  if (n > start) spdlog::info("replayed {} journaled commands", n - start);
   if (mark && mark->seq > n) {
     throw std::runtime_error("journal ends at command " + std::to_string(n) +
                              " but its state digest was recorded at " + std::to_string(mark->seq) +
                              ": committed batches are missing");
   }
-  if (mark) {
+  // A digest recorded before the snapshot was checked when that snapshot was
+  // written (each snapshot records its own).
+  if (mark && mark->seq >= start) {
     if (!replayed_digest || *replayed_digest != mark->digest) {
       throw std::runtime_error(
           "journal replay diverged: the state after command " + std::to_string(mark->seq) +
@@ -305,6 +385,36 @@ uint64_t ReplayInto(SqliteJournal& journal, engine::CommandLoop& loop) {
     }
   }
   return n;
+}
+
+}  // namespace kc::store
+
+namespace kc::store {
+
+void ScheduleSnapshots(SqliteJournal& journal, engine::CommandLoop& loop, SnapshotPolicy policy) {
+  if (policy.every_commands == 0 && policy.every_ms <= 0) return;
+  using Steady = std::chrono::steady_clock;
+  loop.SetAfterBatch(
+      [&journal, policy, last_seq = journal.durable_commands(), last_time = Steady::now()](
+          const engine::Exchange& exchange, std::size_t) mutable {
+        // Runs right after the batch's Sync: the state is exactly the journal's.
+        const uint64_t seq = journal.durable_commands();
+        const uint64_t since = seq - last_seq;
+        const auto now = Steady::now();
+        const bool by_count = policy.every_commands != 0 && since >= policy.every_commands;
+        const bool by_time = policy.every_ms > 0 && since > 0 &&
+                             now - last_time >= std::chrono::milliseconds(policy.every_ms);
+        if (!by_count && !by_time) return;
+        last_seq = seq;
+        last_time = now;
+        std::string bytes;
+        exchange.SaveSnapshot(&bytes);
+        try {
+          journal.SaveSnapshot(seq, bytes, exchange.StateDigest());
+        } catch (const std::exception& e) {
+          spdlog::warn("journal: engine snapshot at command {} not written: {}", seq, e.what());
+        }
+      });
 }
 
 }  // namespace kc::store

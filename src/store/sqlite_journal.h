@@ -4,6 +4,15 @@
 // form) written in one transaction, so one fsync covers the whole batch.
 // Replay reads the rows back in order before the engine starts.
 //
+// Snapshots bound the restart time: every so many commands or milliseconds
+// (ScheduleSnapshots) the engine thread, right after a batch is durable,
+// serializes the Exchange (engine/snapshot.h) and stores it with the journal
+// position it covers and its StateDigest in one transaction; a start loads the
+// newest snapshot that decodes and replays only the batches after it. The
+// batches a snapshot covers are kept (not pruned): the journal stays the
+// complete audit trail that offline checks replay from the first command,
+// and admin inbox rows name their Deposit's journal position.
+//
 // The same file holds the admin inbox (`kcgate accounts deposit`), because
 // exactly-once funding needs the inbox row marked applied in the same
 // transaction that makes its Deposit durable: see ExpectInboxDeposit. It is a
@@ -28,6 +37,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -66,7 +76,9 @@ class SqliteJournal final : public engine::Journal {
   // Calls `apply` with every durable command, oldest first; returns how many.
   // Throws std::runtime_error when a batch does not decode (a damaged file is
   // never silently truncated: the operator decides).
-  uint64_t Replay(const std::function<void(const engine::TimedCommand&)>& apply);
+  // With `after` (a snapshot's position), only the commands after it.
+  uint64_t Replay(const std::function<void(const engine::TimedCommand&)>& apply,
+                  uint64_t after = 0);
 
   void Append(std::span<const engine::TimedCommand> batch) override;
   bool Sync() override;
@@ -89,6 +101,14 @@ class SqliteJournal final : public engine::Journal {
     uint64_t digest = 0;
   };
   std::optional<DigestMark> LatestDigest();
+
+  // Stores `snapshot`, the engine state after the first `seq` commands, and
+  // its StateDigest, in one transaction; keeps the two newest snapshots.
+  // Throws SqliteError. Engine thread, or with the loop stopped.
+  void SaveSnapshot(uint64_t seq, std::string_view snapshot, uint64_t digest);
+  // Positions of the stored snapshots, newest first.
+  std::vector<uint64_t> SnapshotPositions();
+  std::optional<std::string> LoadSnapshot(uint64_t seq);
 
   // Commands made durable so far (replayed ones included).
   uint64_t durable_commands() const { return durable_.load(std::memory_order_acquire); }
@@ -137,9 +157,21 @@ class SqliteJournal final : public engine::Journal {
   std::thread checkpointer_;
 };
 
-// Replays `journal` into `loop` (before loop.Start()) and checks the latest
-// digest on the way; returns the number of commands. Throws
-// std::runtime_error when the replayed state does not match the digest.
+// Rebuilds `loop`'s state (before loop.Start()): loads the newest stored
+// snapshot that decodes, replays the journal after it (all of it without
+// one), and checks the latest digest on the way; returns the number of
+// commands the state covers. Throws std::runtime_error when the state does
+// not match the digest.
 uint64_t ReplayInto(SqliteJournal& journal, engine::CommandLoop& loop);
+
+struct SnapshotPolicy {
+  uint64_t every_commands = 100'000;  // 0: no count trigger
+  int64_t every_ms = 60'000;          // 0: no time trigger
+};
+// Before loop.Start(): right after a batch is durable, the engine thread
+// snapshots into `journal` once `every_commands` commands were journaled
+// since the last snapshot, or `every_ms` passed with at least one. A failed
+// write is logged (the journal still holds everything) and retried later.
+void ScheduleSnapshots(SqliteJournal& journal, engine::CommandLoop& loop, SnapshotPolicy policy);
 
 }  // namespace kc::store

@@ -11,12 +11,15 @@
 //   to SQLite (j=1) or to memory (j=0); the loop's own group commit sets the
 //   batch size, reported as commands_per_batch.
 // BM_Replay: restart cost, commands/s read back from the journal and applied.
+// BM_Restart/t: the server's start (ReplayInto) after 1M commands, without a
+//   snapshot (t=0) or with one t commands before the end.
 //
 // The journal files go to $KC_BENCH_DIR (default: the current directory),
 // which must be on the disk being measured (not tmpfs).
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <random>
@@ -186,6 +189,68 @@ void BM_Replay(benchmark::State& state) {
   state.SetItemsProcessed(replayed);
 }
 BENCHMARK(BM_Replay)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
+
+// Restart time (ReplayInto, as the server starts) after 1M journaled
+// commands: range(0) = 0 without a snapshot (the whole journal is replayed),
+// else with a snapshot that many commands before the end (100000: the worst
+// case of the default snapshot_every_commands).
+void BM_Restart(benchmark::State& state) {
+  constexpr int kCommands = 1'000'000;
+  const auto tail = static_cast<std::uint64_t>(state.range(0));
+  ScratchJournal scratch;
+  engine::NullEventSink sink;
+  {
+    engine::Exchange exchange(engine::DefaultMarkets(), &sink);
+    Mix mix;
+    std::vector<engine::TimedCommand> batch;
+    engine::Timestamp ts = 1;
+    std::uint64_t n = 0;
+    const std::uint64_t total = mix.Funding().size() + kCommands;
+    bool snapshotted = tail == 0;
+    const auto flush = [&] {
+      scratch.journal().Append(batch);
+      scratch.journal().Sync();
+      n += batch.size();
+      batch.clear();
+      if (!snapshotted && n + tail >= total) {
+        // What the engine thread spends on a snapshot (serialize + store).
+        const auto t0 = std::chrono::steady_clock::now();
+        std::string bytes;
+        exchange.SaveSnapshot(&bytes);
+        const auto t1 = std::chrono::steady_clock::now();
+        scratch.journal().SaveSnapshot(n, bytes, exchange.StateDigest());
+        const auto t2 = std::chrono::steady_clock::now();
+        state.counters["serialize_ms"] = std::chrono::duration<double, std::milli>(t1 - t0).count();
+        state.counters["store_ms"] = std::chrono::duration<double, std::milli>(t2 - t1).count();
+        state.counters["snapshot_bytes"] = static_cast<double>(bytes.size());
+        state.counters["replayed_after"] = static_cast<double>(total - n);
+        snapshotted = true;
+      }
+    };
+    for (auto& c : mix.Funding()) {
+      batch.push_back({ts++, c});
+      exchange.Apply(batch.back());
+    }
+    for (int i = 0; i < kCommands; ++i) {
+      batch.push_back({ts++, mix.Next()});
+      exchange.Apply(batch.back());
+      if (batch.size() == 4096) flush();
+    }
+    flush();
+  }
+  for (auto _ : state) {
+    engine::SystemClock clock;
+    engine::CommandLoop loop(engine::DefaultMarkets(), {}, &scratch.journal(), &sink, &clock);
+    benchmark::DoNotOptimize(ReplayInto(scratch.journal(), loop));
+  }
+}
+BENCHMARK(BM_Restart)
+    ->Arg(0)
+    ->Arg(100'000)
+    ->Arg(4096)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3)
+    ->UseRealTime();
 
 }  // namespace
 }  // namespace kc::store

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <random>
 
@@ -218,6 +219,87 @@ TEST(SqliteJournal, ReplayIntoChecksTheRecordedStateDigest) {
     journal.RecordDigest(commands.size() + 10, 1);
   }
   EXPECT_THROW(replay(), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace kc::store
+
+namespace kc::store {
+namespace {
+
+// Snapshots every 100 commands: a restart loads the newest, replays only the
+// batches after it, and ends in the state the full replay reaches; a damaged
+// snapshot falls back to the older one (or to the whole journal).
+TEST(SqliteJournal, SnapshotsBoundTheReplay) {
+  TempDir dir;
+  const std::string path = dir.file("journal.db");
+  engine::ManualClock clock(1'700'000'000 * engine::kNanosPerSecond);
+  engine::NullEventSink sink;
+  const auto commands = RandomStream(5, 1000);
+  uint64_t digest = 0;
+  {
+    SqliteJournal journal(path);
+    engine::CommandLoop loop(engine::DefaultMarkets(), {}, &journal, &sink, &clock);
+    ScheduleSnapshots(journal, loop, SnapshotPolicy{100, 0});
+    loop.Start();
+    // In chunks of 30, each durable before the next: many small batches.
+    std::atomic<std::size_t> done{0};
+    for (std::size_t i = 0; i < commands.size(); ++i) {
+      while (!loop.Submit(commands[i], [&](const auto&, const auto&) { ++done; })) {
+        std::this_thread::yield();
+      }
+      if (i % 30 == 29) {
+        while (done.load() <= i) std::this_thread::yield();
+      }
+    }
+    loop.Stop();
+    digest = loop.exchange().StateDigest();
+    EXPECT_EQ(journal.SnapshotPositions().size(), 2u);  // the two newest are kept
+  }
+  struct Restart {
+    uint64_t covered = 0;
+    uint64_t replayed = 0;
+    uint64_t digest = 0;
+  };
+  const auto restart = [&] {
+    SqliteJournal journal(path);
+    engine::CommandLoop loop(engine::DefaultMarkets(), {}, &journal, &sink, &clock);
+    uint64_t applied = 0;
+    Restart r;
+    r.covered = ReplayInto(journal, loop);
+    r.digest = loop.exchange().StateDigest();
+    journal.Replay([&](const TimedCommand&) { ++applied; },
+                   journal.SnapshotPositions().empty() ? 0 : journal.SnapshotPositions()[0]);
+    r.replayed = applied;
+    EXPECT_EQ(journal.durable_commands(), commands.size());
+    return r;
+  };
+  const Restart first = restart();
+  EXPECT_EQ(first.covered, commands.size());
+  EXPECT_EQ(first.digest, digest);
+  EXPECT_LT(first.replayed, commands.size() / 2);  // only the tail after the snapshot
+
+  {  // Damage the newest snapshot: the older one (plus a longer tail) serves.
+    Database db(path);
+    db.Exec(
+        "UPDATE journal_snapshots SET state = substr(state, 1, 100) WHERE seq = "
+        "(SELECT MAX(seq) FROM journal_snapshots)");
+  }
+  EXPECT_EQ(restart().digest, digest);
+  {  // Without any usable snapshot, the whole journal is replayed.
+    Database db(path);
+    db.Exec("UPDATE journal_snapshots SET state = x'00'");
+  }
+  EXPECT_EQ(restart().digest, digest);
+  {  // The digest recorded with a snapshot is checked when it is loaded.
+    SqliteJournal journal(path);
+    engine::CommandLoop loop(engine::DefaultMarkets(), {}, &journal, &sink, &clock);
+    journal.Replay([&](const TimedCommand& c) { loop.Replay(c); });
+    std::string bytes;
+    loop.exchange().SaveSnapshot(&bytes);
+    journal.SaveSnapshot(journal.durable_commands(), bytes, 12345);
+  }
+  EXPECT_THROW(restart(), std::runtime_error);
 }
 
 }  // namespace
