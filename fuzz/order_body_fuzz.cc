@@ -6,6 +6,7 @@
 #include "api/order_request.h"
 #include "api/request_body.h"
 #include "engine/markets.h"
+#include "engine/order_rules.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view body(reinterpret_cast<const char*>(data), size);
@@ -15,7 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto order = kc::api::ParseOrder(*object, markets, 42);
   if (order) {
     if (order->size < 0 || order->price < 0 || order->funds < 0) __builtin_trap();
-    (void)kc::api::CheckOrderRules(*order, markets);
+    (void)kc::engine::ValidateOrder(*order, markets);
   }
   return 0;
 }

@@ -23,12 +23,6 @@ boost::system::result<engine::PlaceOrder, Refusal> ParseOrder(
     const boost::json::object& body, const engine::MarketConfig& markets, engine::Uid uid,
     std::optional<engine::SymbolId> symbol = std::nullopt);
 
-// The market's rules for a new order, as the engine applies them (increments,
-// minimums and maximums, option combinations), for the /test routes that place
-// nothing. Balances and the book are not consulted.
-engine::RejectReason CheckOrderRules(const engine::PlaceOrder& order,
-                                     const engine::MarketConfig& markets);
-
 // A decimal field of a body ("price": "43396.4" or 43396.4) at `scale`.
 // nullopt when absent or null; 400102 when not a decimal; `too_precise` when
 // finer than the scale (finer than any increment).

@@ -3,6 +3,8 @@
 // increment 0.00000001, min size 0.00001, min funds 0.1).
 #include "api/order_request.h"
 
+#include "engine/order_rules.h"
+
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
@@ -131,31 +133,31 @@ TEST(OrderRequestTest, MarketRulesAreBusinessErrors) {
   EXPECT_EQ(fine.error().Message(), "Order size increment invalid.");
 }
 
-TEST(OrderRequestTest, CheckOrderRulesMirrorsTheEngine) {
+TEST(OrderRequestTest, TheEnginesOrderRulesJudgeParsedOrders) {
   auto parse = [](std::string_view body) { return *ParseOrder(Body(body), Markets(), 7); };
-  EXPECT_EQ(CheckOrderRules(parse(R"({"symbol":"BTC-USDT","side":"buy","price":"30000",
+  EXPECT_EQ(engine::ValidateOrder(parse(R"({"symbol":"BTC-USDT","side":"buy","price":"30000",
                 "size":"0.001"})"),
-                            Markets()),
+                                  Markets()),
             RejectReason::kNone);
-  EXPECT_EQ(CheckOrderRules(parse(R"({"symbol":"BTC-USDT","side":"buy","price":"30000.05",
+  EXPECT_EQ(engine::ValidateOrder(parse(R"({"symbol":"BTC-USDT","side":"buy","price":"30000.05",
                 "size":"0.001"})"),
-                            Markets()),
+                                  Markets()),
             RejectReason::kPriceIncrement);
-  EXPECT_EQ(CheckOrderRules(parse(R"({"symbol":"BTC-USDT","side":"buy","price":"30000",
+  EXPECT_EQ(engine::ValidateOrder(parse(R"({"symbol":"BTC-USDT","side":"buy","price":"30000",
                 "size":"0.000001"})"),
-                            Markets()),
+                                  Markets()),
             RejectReason::kBelowMinSize);
-  EXPECT_EQ(CheckOrderRules(parse(R"({"symbol":"BTC-USDT","side":"buy","price":"1",
+  EXPECT_EQ(engine::ValidateOrder(parse(R"({"symbol":"BTC-USDT","side":"buy","price":"1",
                 "size":"0.01"})"),
-                            Markets()),
+                                  Markets()),
             RejectReason::kBelowMinFunds);
-  EXPECT_EQ(CheckOrderRules(parse(R"({"symbol":"BTC-USDT","side":"buy","price":"1","size":"1",
+  EXPECT_EQ(engine::ValidateOrder(parse(R"({"symbol":"BTC-USDT","side":"buy","price":"1","size":"1",
                 "timeInForce":"IOC","postOnly":true})"),
-                            Markets()),
+                                  Markets()),
             RejectReason::kInvalidTimeInForce);
-  EXPECT_EQ(CheckOrderRules(parse(R"({"symbol":"BTC-USDT","side":"buy","price":"1","size":"1",
+  EXPECT_EQ(engine::ValidateOrder(parse(R"({"symbol":"BTC-USDT","side":"buy","price":"1","size":"1",
                 "timeInForce":"GTT"})"),
-                            Markets()),
+                                  Markets()),
             RejectReason::kInvalidCancelAfter);
 }
 

@@ -8,6 +8,8 @@
 // check still holds when the command runs.
 #include "api/order_routes.h"
 
+#include "engine/order_rules.h"
+
 #include <algorithm>
 #include <atomic>
 #include <boost/asio/post.hpp>
@@ -280,7 +282,7 @@ void AddPlaceRoutes(gateway::RouteTable& routes, const Ctx& ctx) {
       if (!body) return call->Fail(body.error());
       auto order = ParseOrder(*body, ctx.markets, *uid);
       if (!order) return Refuse(call, order.error());
-      if (auto reject = CheckOrderRules(*order, ctx.markets);
+      if (auto reject = engine::ValidateOrder(*order, ctx.markets);
           reject != engine::RejectReason::kNone) {
         return Refuse(call, reject);
       }
