@@ -88,3 +88,30 @@ export function nodeSdk(baseUrl, key) {
 export function nodeSdkHttp() {
   return require('kucoin-node-sdk/src/lib/http')();
 }
+
+// ccxt REST and ccxt pro clients for a test file's kcgate (`kc` from
+// useKcgate), loaded with spot markets only and no margin symbols, as a user
+// of a spot-only venue configures ccxt; closeAll() closes every one made.
+export function spotCcxtClients(kc) {
+  const clients = [];
+  const spotOnly = { fetchMarkets: { types: ['spot'] } };
+  return {
+    async rest(key) {
+      const exchange = ccxtKucoin(kc.server.baseUrl, key, { options: spotOnly });
+      clients.push(exchange);
+      await exchange.loadMarkets(false, { marginables: false });
+      return exchange;
+    },
+    async pro(key, options = {}) {
+      const exchange = ccxtProKucoin(kc.server.baseUrl, key,
+        { options: { ...spotOnly, ...options } });
+      clients.push(exchange);
+      // kcgate's endpoint here is plain ws://, for which ccxt wants its HTTP
+      // agent loaded first (its documented step; wss:// needs none).
+      await exchange.loadHttpProxyAgent();
+      await exchange.loadMarkets(false, { marginables: false });
+      return exchange;
+    },
+    closeAll: () => Promise.all(clients.map((c) => c.close())),
+  };
+}

@@ -5,37 +5,14 @@
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { useKcgate, waitUntil, sleep } from '../lib/harness.mjs';
-import { ccxtKucoin, ccxtProKucoin } from '../lib/clients.mjs';
+import { spotCcxtClients } from '../lib/clients.mjs';
 
 // The demo market maker is off: each test's book holds only its own orders.
 const kc = useKcgate({ config: '[market_maker]\nenabled = false\n' });
-const clients = [];
-function track(client) {
-  clients.push(client);
-  return client;
-}
-
-// kcgate is a spot exchange: ccxt loads spot markets only and asks for no
-// margin symbols, as a user of a spot-only venue configures it (as in
-// ccxt-spot.test.mjs); everything else is ccxt's default behaviour.
-const SPOT_ONLY = { fetchMarkets: { types: ['spot'] } };
-async function restClient(key) {
-  const exchange = track(ccxtKucoin(kc.server.baseUrl, key, { options: SPOT_ONLY }));
-  await exchange.loadMarkets(false, { marginables: false });
-  return exchange;
-}
-async function proClient(key, options = {}) {
-  const exchange = track(ccxtProKucoin(kc.server.baseUrl, key,
-    { options: { ...SPOT_ONLY, ...options } }));
-  // kcgate's endpoint here is plain ws://, for which ccxt wants its HTTP agent
-  // loaded first (its documented step; wss:// needs none).
-  await exchange.loadHttpProxyAgent();
-  await exchange.loadMarkets(false, { marginables: false });
-  return exchange;
-}
-after(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-});
+const ccxtClients = spotCcxtClients(kc);
+const restClient = (key) => ccxtClients.rest(key);
+const proClient = (key, options) => ccxtClients.pro(key, options);
+after(() => ccxtClients.closeAll());
 
 async function deposit(uid, currency, amount) {
   await kc.server.cli(['accounts', 'deposit', '--uid', String(uid), '--currency', currency,
