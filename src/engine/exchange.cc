@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "core/decimal.h"
+#include "engine/money.h"
 #include "engine/order_rules.h"
 
 namespace kc::engine {
@@ -199,12 +200,12 @@ std::optional<Units> Exchange::HoldFor(const PlaceOrder& c, const Account& hold_
   Units funds = c.funds;
   std::int64_t rate = s.taker_fee_rate;
   if (c.type == OrderType::kLimit) {
-    const auto f = MulDecimal(c.price, qs, c.size, bs, qs, Rounding::kCeiling);
+    const auto f = FastMulDecimal(c.price, qs, c.size, bs, qs, Rounding::kCeiling);
     if (!f) return std::nullopt;
     funds = *f;
     rate = std::max(s.maker_fee_rate, s.taker_fee_rate);
   }
-  const auto fee = MulDiv(funds, rate, rate_one, Rounding::kCeiling);
+  const auto fee = FastMulDiv(funds, rate, rate_one, Rounding::kCeiling);
   if (!fee || *fee > std::numeric_limits<Units>::max() - funds) return std::nullopt;
   return funds + *fee;
 }

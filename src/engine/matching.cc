@@ -9,6 +9,7 @@
 
 #include "core/decimal.h"
 #include "engine/exchange.h"
+#include "engine/money.h"
 
 namespace kc::engine {
 
@@ -94,19 +95,19 @@ Units Exchange::AffordableSize(const Order& t, Units price, Units want) const {
   if (t.side == Side::kSell) {
     if (!t.by_funds()) return want;
     // Sell until the funds received reach the order's funds.
-    const Units q = MulDiv(t.remaining_funds(), base_one, price, Rounding::kFloor).value_or(0);
+    const Units q = FastMulDiv(t.remaining_funds(), base_one, price, Rounding::kFloor).value_or(0);
     return round(std::min({want, q, t.hold}));
   }
   if (t.type == OrderType::kLimit) return want;  // the hold covers the limit price
   if (t.by_funds()) {
-    const Units q = MulDiv(t.remaining_funds(), base_one, price, Rounding::kFloor).value_or(0);
+    const Units q = FastMulDiv(t.remaining_funds(), base_one, price, Rounding::kFloor).value_or(0);
     return round(std::min(want, q));
   }
   // Market buy by size: what the held balance still pays for, fee included.
   const std::int64_t rate_one = Pow10(kRateScale);
   const Units funds =
-      MulDiv(t.hold, rate_one, rate_one + s.taker_fee_rate, Rounding::kFloor).value_or(0);
-  const Units q = MulDiv(funds, base_one, price, Rounding::kFloor).value_or(0);
+      FastMulDiv(t.hold, rate_one, rate_one + s.taker_fee_rate, Rounding::kFloor).value_or(0);
+  const Units q = FastMulDiv(funds, base_one, price, Rounding::kFloor).value_or(0);
   return round(std::min(want, q));
 }
 
@@ -181,11 +182,11 @@ void Exchange::Execute(std::uint32_t taker, std::uint32_t maker, Units qty, Time
   const int bs = BaseScale(t.symbol);
   const int qs = QuoteScale(t.symbol);
   const Units price = m.price;
-  const auto funds = MulDecimal(price, qs, qty, bs, qs, Rounding::kDown);
+  const auto funds = FastMulDecimal(price, qs, qty, bs, qs, Rounding::kDown);
   if (!funds) std::abort();  // bounded by quoteMaxSize-checked holds
   const std::int64_t rate_one = Pow10(kRateScale);
-  const Units taker_fee = *MulDiv(*funds, s.taker_fee_rate, rate_one, Rounding::kFloor);
-  const Units maker_fee = *MulDiv(*funds, s.maker_fee_rate, rate_one, Rounding::kFloor);
+  const Units taker_fee = *FastMulDiv(*funds, s.taker_fee_rate, rate_one, Rounding::kFloor);
+  const Units maker_fee = *FastMulDiv(*funds, s.maker_fee_rate, rate_one, Rounding::kFloor);
   const std::uint64_t trade_id = next_trade_id_++;
 
   Settle(m, t, Liquidity::kMaker, qty, *funds, maker_fee, s.maker_fee_rate, ts, trade_id);

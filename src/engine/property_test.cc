@@ -5,10 +5,12 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <limits>
 #include <map>
 #include <random>
 
 #include "engine/exchange.h"
+#include "engine/money.h"
 #include "engine/test_util.h"
 
 namespace kc::engine {
@@ -203,7 +205,11 @@ TEST(Property, NeverCrossesAndConservesMoney) {
         if (r.order_id.valid()) placed.push_back({owner, r.order_id});
       } else if (dice < 27) {
         ex.Apply({now, CancelAll{uid, rng() % 2 ? std::optional<SymbolId>(sym) : std::nullopt}});
-      } else if (dice < 29) {
+      } else if (dice < 29 && !placed.empty()) {
+        const auto [owner, id] = placed[rng() % placed.size()];
+        ex.Apply({now, ReduceOrder{owner, id, sym,
+                                   static_cast<Units>(1 + rng() % 10) * spec.base_min_size}});
+      } else if (dice < 30) {
         ex.Apply({now, ExpireOrders{now}});
       } else if (dice < 31) {
         const CurrencyId c = static_cast<CurrencyId>(rng() % markets.currencies.size());
@@ -260,6 +266,55 @@ TEST(Property, NeverCrossesAndConservesMoney) {
     EXPECT_GT(accepted, 500);
     EXPECT_GT(rec.trades.size(), 100u);
     EXPECT_FALSE(rec.gap);
+  }
+}
+
+// The 64-bit fast paths give exactly what the 128-bit originals give, for
+// every rounding, signs, products on both sides of the int64 overflow, and
+// results that do not fit.
+TEST(FastArithmeticProperty, MatchesTheExactVersions) {
+  std::mt19937_64 rng(7);
+  const std::int64_t edges[] = {0,
+                                1,
+                                -1,
+                                2,
+                                -2,
+                                7,
+                                10,
+                                99,
+                                1000,
+                                123456789,
+                                -987654321,
+                                (1ll << 31),
+                                (1ll << 32) + 3,
+                                3037000499ll,
+                                3037000500ll,
+                                std::numeric_limits<std::int64_t>::max(),
+                                std::numeric_limits<std::int64_t>::min(),
+                                std::numeric_limits<std::int64_t>::max() / 3};
+  const Rounding roundings[] = {Rounding::kDown, Rounding::kUp, Rounding::kFloor,
+                                Rounding::kCeiling, Rounding::kHalfEven};
+  auto pick = [&]() -> std::int64_t {
+    switch (rng() % 4) {
+      case 0:
+        return edges[rng() % std::size(edges)];
+      case 1:
+        return static_cast<std::int64_t>(rng() % 2000) - 1000;
+      case 2:
+        return static_cast<std::int64_t>(rng() >> (rng() % 64));
+      default:
+        return -static_cast<std::int64_t>(rng() >> (1 + rng() % 63));
+    }
+  };
+  for (int i = 0; i < 200000; ++i) {
+    const std::int64_t a = pick(), b = pick();
+    const std::int64_t d = rng() % 8 == 0 ? pick() : Pow10(static_cast<int>(rng() % 19));
+    const Rounding r = roundings[rng() % std::size(roundings)];
+    ASSERT_EQ(FastMulDiv(a, b, d, r), MulDiv(a, b, d, r)) << a << " " << b << " " << d;
+    const int ps = static_cast<int>(rng() % 19), ss = static_cast<int>(rng() % 19);
+    const int os = static_cast<int>(rng() % 19);
+    ASSERT_EQ(FastMulDecimal(a, ps, b, ss, os, r), MulDecimal(a, ps, b, ss, os, r))
+        << a << " " << ps << " " << b << " " << ss << " " << os;
   }
 }
 
