@@ -87,10 +87,11 @@ class OrderBook {
   const std::vector<Level>& Levels(Side side) const { return side == Side::kBuy ? bids_ : asks_; }
   // Index of the level at `price`, or of where it would be inserted.
   std::pair<std::size_t, bool> Find(Side side, Units price) const;
-  Level& LevelOf(const Order& order);
+  // Index of a resting order's level.
+  std::size_t LevelOf(const Order& order) const;
   void Unlink(Level& level, std::uint32_t index);
   void LinkTail(Level& level, std::uint32_t index);
-  void EraseIfEmpty(Side side, Units price);
+  void EraseIfEmpty(Side side, std::size_t pos);
   void Shown(Side side, const Level& level, Timestamp ts);
   static Units Display(const Order& order);
 
