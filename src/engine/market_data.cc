@@ -69,15 +69,19 @@ std::int64_t CandleStart(CandleInterval interval, std::int64_t seconds) {
 }
 
 void CandleSeries::Add(const PublicTrade& t) {
-  const std::int64_t start = CandleStart(interval_, FloorDiv(t.ts, kNanosPerSecond));
+  const std::int64_t seconds = FloorDiv(t.ts, kNanosPerSecond);
   if (candles_.size() != 0) {
-    Candle& c = candles_.At(candles_.end() - 1);
+    Candle& c = candles_.Newest();
+    // Most trades land in the newest candle: a range check instead of
+    // CandleStart's divisions (and date arithmetic for months).
+    if (c.start == newest_start_ && seconds >= c.start && seconds < newest_end_) {
+      Update(c, t);
+      return;
+    }
+    const std::int64_t start = CandleStart(interval_, seconds);
     if (c.start == start) {
-      c.close = t.price;
-      c.high = std::max(c.high, t.price);
-      c.low = std::min(c.low, t.price);
-      c.volume += t.size;
-      c.turnover += t.funds;
+      Update(c, t);
+      Cache(start);
       return;
     }
     // Engine time never goes backwards; a late trade joins the newest candle.
@@ -88,7 +92,26 @@ void CandleSeries::Add(const PublicTrade& t) {
       return;
     }
   }
+  const std::int64_t start = CandleStart(interval_, seconds);
   candles_.Push(Candle{start, t.price, t.price, t.price, t.price, t.size, t.funds});
+  Cache(start);
+}
+
+void CandleSeries::Update(Candle& c, const PublicTrade& t) {
+  c.close = t.price;
+  c.high = std::max(c.high, t.price);
+  c.low = std::min(c.low, t.price);
+  c.volume += t.size;
+  c.turnover += t.funds;
+}
+
+void CandleSeries::Cache(std::int64_t start) {
+  newest_start_ = start;
+  // The next candle's start: a month is at most 31 days long.
+  const auto i = static_cast<std::size_t>(interval_);
+  newest_end_ = i < kIntervalSeconds.size()           ? start + kIntervalSeconds[i]
+                : interval_ == CandleInterval::k1week ? start + kWeek
+                                                      : CandleStart(interval_, start + 32 * 86400);
 }
 
 void CandleSeries::Query(std::int64_t start, std::int64_t end, std::size_t limit,

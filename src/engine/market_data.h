@@ -73,8 +73,15 @@ class CandleSeries {
   CandleInterval interval() const { return interval_; }
 
  private:
+  static void Update(Candle& c, const PublicTrade& t);
+  void Cache(std::int64_t start);
+
   CandleInterval interval_;
   Ring<Candle> candles_;
+  // [start, end) of the newest candle as last seen, a cache (not state: a
+  // snapshot neither saves nor needs it, a mismatching start disables it).
+  std::int64_t newest_start_ = 0;
+  std::int64_t newest_end_ = 0;
 };
 
 struct Stats24h {

@@ -318,5 +318,64 @@ TEST(FastArithmeticProperty, MatchesTheExactVersions) {
   }
 }
 
+// The candle series' newest-candle shortcut gives the candles that placing
+// every trade by CandleStart gives, across minute to month boundaries, long
+// gaps and late trades.
+TEST(CandleProperty, NewestCandleShortcutMatchesCandleStart) {
+  std::mt19937_64 rng(11);
+  MarketData md(8);
+  std::vector<std::vector<Candle>> expected(kCandleIntervals);
+  Timestamp ts = 1'700'000'000 * kNanosPerSecond;
+  for (int i = 0; i < 20000; ++i) {
+    const std::uint64_t r = rng();
+    if (r % 50 == 0) {
+      ts += static_cast<Timestamp>(rng() % (40 * 86400)) * kNanosPerSecond;
+    } else if (r % 50 == 1) {
+      ts -= static_cast<Timestamp>(rng() % 7200) * kNanosPerSecond;
+    } else {
+      ts += static_cast<Timestamp>(rng() % (90 * kNanosPerSecond));
+    }
+    const PublicTrade t{static_cast<std::uint64_t>(i),
+                        static_cast<std::uint64_t>(i),
+                        static_cast<Units>(1 + rng() % 1000),
+                        static_cast<Units>(1 + rng() % 50),
+                        static_cast<Units>(1 + rng() % 5000),
+                        Side::kBuy,
+                        ts};
+    md.AddTrade(t);
+    for (std::size_t k = 0; k < kCandleIntervals; ++k) {
+      std::vector<Candle>& v = expected[k];
+      const std::int64_t start = CandleStart(static_cast<CandleInterval>(k), ts / kNanosPerSecond);
+      if (!v.empty() && v.back().start >= start) {
+        Candle& c = v.back();
+        if (c.start == start) {
+          c.high = std::max(c.high, t.price);
+          c.low = std::min(c.low, t.price);
+        }
+        c.close = t.price;
+        c.volume += t.size;
+        c.turnover += t.funds;
+      } else {
+        v.push_back(Candle{start, t.price, t.price, t.price, t.price, t.size, t.funds});
+      }
+    }
+  }
+  for (std::size_t k = 0; k < kCandleIntervals; ++k) {
+    std::vector<Candle> got;
+    md.candles(static_cast<CandleInterval>(k)).Query(0, 0, MarketData::kCandleCapacity, &got);
+    const std::vector<Candle>& want = expected[k];
+    ASSERT_EQ(got.size(), std::min(want.size(), MarketData::kCandleCapacity)) << k;
+    EXPECT_GT(want.size(), 1u) << k;
+    for (std::size_t j = 0; j < got.size(); ++j) {
+      const Candle& a = got[j];
+      const Candle& b = want[want.size() - 1 - j];
+      ASSERT_TRUE(a.start == b.start && a.open == b.open && a.close == b.close &&
+                  a.high == b.high && a.low == b.low && a.volume == b.volume &&
+                  a.turnover == b.turnover)
+          << "interval " << k << " candle " << j;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace kc::engine

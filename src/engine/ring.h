@@ -22,10 +22,14 @@ class Ring {
     if (items_.size() < capacity_) {
       items_.push_back(item);
     } else {
-      items_[static_cast<std::size_t>(end_ % capacity_)] = item;
+      items_[next_] = item;
     }
+    if (++next_ == capacity_) next_ = 0;
     return end_++;
   }
+  // The newest item; the ring must not be empty.
+  T& Newest() { return items_[next_ == 0 ? capacity_ - 1 : next_ - 1]; }
+  const T& Newest() const { return items_[next_ == 0 ? capacity_ - 1 : next_ - 1]; }
   // Whether `pos` has been pushed and not evicted yet.
   bool Holds(std::uint64_t pos) const { return pos < end_ && pos >= begin(); }
   const T& At(std::uint64_t pos) const {
@@ -37,10 +41,7 @@ class Ring {
     return items_[static_cast<std::size_t>(pos % capacity_)];
   }
   // The item that the next Push will evict, if any.
-  const T* Evicting() const {
-    return items_.size() < capacity_ ? nullptr
-                                     : &items_[static_cast<std::size_t>(end_ % capacity_)];
-  }
+  const T* Evicting() const { return items_.size() < capacity_ ? nullptr : &items_[next_]; }
   std::uint64_t begin() const { return end_ - items_.size(); }
   std::uint64_t end() const { return end_; }
   std::size_t size() const { return items_.size(); }
@@ -58,6 +59,7 @@ class Ring {
   std::size_t capacity_;
   std::vector<T> items_;
   std::uint64_t end_ = 0;
+  std::size_t next_ = 0;  // end_ % capacity_, kept without a division per push
 };
 
 }  // namespace kc::engine

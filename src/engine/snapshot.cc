@@ -406,6 +406,7 @@ class SnapshotAccess {
     }
     ring->items_.assign(size, T{});
     ring->end_ = end;
+    ring->next_ = static_cast<std::size_t>(end % capacity);
     for (std::uint64_t p = end - size; p < end; ++p) {
       get(r, &ring->items_[static_cast<std::size_t>(p % capacity)]);
     }
