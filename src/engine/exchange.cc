@@ -550,7 +550,9 @@ std::optional<Timestamp> Exchange::NextExpiry() const {
 }
 
 OrderEvent Exchange::MakeEvent(const Order& o, OrderEventType type, Timestamp ts) const {
-  OrderEvent e{};
+  // Not `e{}`: every field is set below or has a default, and zeroing all
+  // 224 bytes first (a rep stos) cost more than the rest of the event.
+  OrderEvent e;
   e.type = type;
   e.ts = ts;
   e.uid = o.uid;
