@@ -85,6 +85,12 @@ class OrderBook {
   static Units Key(Side side, Units price) { return side == Side::kBuy ? price : -price; }
   std::vector<Level>& Levels(Side side) { return side == Side::kBuy ? bids_ : asks_; }
   const std::vector<Level>& Levels(Side side) const { return side == Side::kBuy ? bids_ : asks_; }
+  std::vector<Units>& Keys(Side side) { return side == Side::kBuy ? bid_keys_ : ask_keys_; }
+  const std::vector<Units>& Keys(Side side) const {
+    return side == Side::kBuy ? bid_keys_ : ask_keys_;
+  }
+  // Recomputes the search keys from the levels (after a snapshot load).
+  void RebuildKeys();
   // Index of the level at `price`, or of where it would be inserted.
   std::pair<std::size_t, bool> Find(Side side, Units price) const;
   // Index of a resting order's level.
@@ -100,6 +106,10 @@ class OrderBook {
   EventSink* sink_;
   std::vector<Level> bids_;
   std::vector<Level> asks_;
+  // Key(side, price) of each level, in the same order: the binary search
+  // probes these 8-byte keys, far fewer cache lines than the 40-byte levels.
+  std::vector<Units> bid_keys_;
+  std::vector<Units> ask_keys_;
   std::uint64_t sequence_ = 0;
   std::size_t orders_ = 0;
 };

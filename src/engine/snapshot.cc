@@ -762,6 +762,7 @@ bool SnapshotAccess::Load(Exchange& ex, std::string_view bytes, std::string* err
     OrderBook& from = fresh.books_[i];
     to.bids_ = std::move(from.bids_);
     to.asks_ = std::move(from.asks_);
+    to.RebuildKeys();
     to.sequence_ = from.sequence_;
     to.orders_ = from.orders_;
   }
