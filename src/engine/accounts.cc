@@ -97,9 +97,9 @@ void Accounts::SpendHeld(Account& a, Units amount, const BalanceContext& ctx) {
 }
 
 void Accounts::Record(const LedgerEntry& entry) {
-  LedgerEntry e = entry;
-  e.id = OrderId{static_cast<std::uint32_t>(e.created_at / kNanosPerSecond), next_ledger_seq_++};
-  ledger_.Push(e);
+  ledger_.Push(entry);  // one copy; the id is set in place
+  ledger_.Newest().id =
+      OrderId{static_cast<std::uint32_t>(entry.created_at / kNanosPerSecond), next_ledger_seq_++};
 }
 
 std::size_t Accounts::Ledger(const LedgerFilter& f, std::size_t offset, std::size_t limit,

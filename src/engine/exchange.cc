@@ -321,7 +321,8 @@ CommandResult Exchange::DoPlace(const PlaceOrder& c, Timestamp ts, bool amend) {
   }
   o.client_oid = c.client_oid;
   o.remark = c.remark;
-  Account& hold_account = HoldAccount(o, ts);
+  // The account checked above (nothing has opened an account since).
+  Account& hold_account = const_cast<Account&>(*existing);
   if (!accounts_.TryHold(hold_account, *hold, {BalanceCause::kTradeHold, o.symbol, o.id})) {
     std::abort();  // checked above
   }
@@ -417,9 +418,10 @@ void Exchange::Finish(std::uint32_t index, Timestamp ts) {
       if (owner && *owner == old->id.seq) client_oids_.Erase(key);
     }
   }
-  Order copy = o;
-  copy.prev = copy.next = copy.user_prev = copy.user_next = kNoOrder;
-  done_slots_[o.id.seq & (done_slots_.size() - 1)] = done_.Push(copy) + 1;
+  const std::uint64_t pos = done_.Push(o);  // one copy, unlinked in place
+  Order& done = done_.Newest();
+  done.prev = done.next = done.user_prev = done.user_next = kNoOrder;
+  done_slots_[o.id.seq & (done_slots_.size() - 1)] = pos + 1;
   active_.Erase(o.id.seq);
   pool_.Free(index);
 }
