@@ -454,11 +454,11 @@ CommandResult Exchange::DoCancelAll(const CancelAll& c, Timestamp ts) {
     r.reject = RejectReason::kUnknownSymbol;
     return r;
   }
-  const auto it = users_.find(c.uid);
-  if (it == users_.end()) return r;
+  const UserOrders* user = users_.find(c.uid);
+  if (user == nullptr) return r;
   // Oldest first, as KuCoin lists cancelled ids.
   std::vector<std::uint32_t> victims;
-  for (std::uint32_t k = it->second.head; k != kNoOrder; k = pool_[k].user_next) {
+  for (std::uint32_t k = user->head; k != kNoOrder; k = pool_[k].user_next) {
     if (!c.symbol || pool_[k].symbol == *c.symbol) victims.push_back(k);
   }
   std::reverse(victims.begin(), victims.end());
@@ -599,9 +599,9 @@ std::optional<Order> Exchange::FindOrderByClientOid(Uid uid, std::string_view cl
 
 std::vector<Order> Exchange::ActiveOrders(Uid uid, std::optional<SymbolId> symbol) const {
   std::vector<Order> out;
-  const auto it = users_.find(uid);
-  if (it == users_.end()) return out;
-  for (std::uint32_t k = it->second.head; k != kNoOrder; k = pool_[k].user_next) {
+  const UserOrders* user = users_.find(uid);
+  if (user == nullptr) return out;
+  for (std::uint32_t k = user->head; k != kNoOrder; k = pool_[k].user_next) {
     if (!symbol || pool_[k].symbol == *symbol) out.push_back(pool_[k]);
   }
   return out;

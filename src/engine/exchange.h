@@ -205,7 +205,7 @@ class Exchange {
   // (lookups verify the seq), which only happens beyond the history's reach.
   std::vector<std::uint64_t> done_slots_;
   Ring<Fill> fills_;
-  std::unordered_map<Uid, UserOrders> users_;
+  IdMap<UserOrders> users_;
   std::set<std::pair<Timestamp, std::uint64_t>> expiries_;  // (expire_at, seq)
 
   std::uint64_t next_order_seq_ = 1;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace kc::engine {
@@ -98,6 +99,57 @@ class FlatMap {
   std::size_t mask_ = 0;
   int shift_ = 64;
   std::size_t size_ = 0;
+};
+
+// A map from any uint64 key to a value, for the engine's per-user records:
+// a FlatMap from key to a position in a vector of (key, value), so a lookup is
+// one probe of a flat table (std::unordered_map hashes by a division and
+// chases a node). Inserting invalidates references to values (the vector may
+// grow); nothing is ever erased. Iteration is in insertion order.
+template <typename V>
+class IdMap {
+ public:
+  using Entry = std::pair<std::uint64_t, V>;
+
+  V* find(std::uint64_t key) {
+    const std::size_t i = Position(key);
+    return i == kAbsent ? nullptr : &entries_[i].second;
+  }
+  const V* find(std::uint64_t key) const {
+    const std::size_t i = Position(key);
+    return i == kAbsent ? nullptr : &entries_[i].second;
+  }
+  // Finds or inserts a default value.
+  V& operator[](std::uint64_t key) { return emplace(key, V{}).first->second; }
+  // Inserts unless present; .second says whether it did.
+  std::pair<Entry*, bool> emplace(std::uint64_t key, const V& value) {
+    const std::size_t i = Position(key);
+    if (i != kAbsent) return {&entries_[i], false};
+    entries_.emplace_back(key, value);
+    if (key == kMaxKey) {
+      max_key_ = entries_.size() - 1;
+    } else {
+      index_.Put(key + 1, entries_.size() - 1);
+    }
+    return {&entries_.back(), true};
+  }
+  std::size_t size() const { return entries_.size(); }
+  typename std::vector<Entry>::const_iterator begin() const { return entries_.begin(); }
+  typename std::vector<Entry>::const_iterator end() const { return entries_.end(); }
+
+ private:
+  static constexpr std::size_t kAbsent = ~std::size_t{0};
+  static constexpr std::uint64_t kMaxKey = ~std::uint64_t{0};  // key + 1 would be 0
+
+  std::size_t Position(std::uint64_t key) const {
+    if (key == kMaxKey) return max_key_;
+    const auto i = index_.Find(key + 1);
+    return i ? static_cast<std::size_t>(*i) : kAbsent;
+  }
+
+  FlatMap index_;
+  std::vector<Entry> entries_;
+  std::size_t max_key_ = kAbsent;
 };
 
 }  // namespace kc::engine

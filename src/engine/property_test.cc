@@ -10,6 +10,7 @@
 #include <random>
 
 #include "engine/exchange.h"
+#include "engine/flat_map.h"
 #include "engine/money.h"
 #include "engine/test_util.h"
 
@@ -371,6 +372,32 @@ TEST(CandleProperty, NewestCandleShortcutMatchesCandleStart) {
           << "interval " << k << " candle " << j;
     }
   }
+}
+
+// IdMap (the exchange's per-user records) against std::map, with the keys
+// that FlatMap cannot hold directly (0 and the largest uint64) included.
+TEST(IdMapProperty, MatchesStdMap) {
+  std::mt19937_64 rng(3);
+  IdMap<std::uint64_t> m;
+  std::map<std::uint64_t, std::uint64_t> want;
+  const std::uint64_t special[] = {0, 1, ~std::uint64_t{0}, ~std::uint64_t{0} - 1};
+  for (int i = 0; i < 20000; ++i) {
+    const std::uint64_t key = rng() % 4 == 0 ? special[rng() % 4] : rng() % 3000;
+    if (rng() % 2 == 0) {
+      m[key] += i;
+      want[key] += static_cast<std::uint64_t>(i);
+    } else {
+      const std::uint64_t* got = m.find(key);
+      const auto it = want.find(key);
+      ASSERT_EQ(got != nullptr, it != want.end()) << key;
+      if (got != nullptr) {
+        ASSERT_EQ(*got, it->second) << key;
+      }
+    }
+  }
+  ASSERT_EQ(m.size(), want.size());
+  for (const auto& [key, value] : m) ASSERT_EQ(want.at(key), value);
+  EXPECT_FALSE(m.emplace(0, 7).second);
 }
 
 }  // namespace
