@@ -79,6 +79,11 @@ class Accounts {
   // Finds or opens (KuCoin opens accounts on first use).
   Account& Open(Uid uid, CurrencyId currency, AccountType type, Timestamp ts);
   std::vector<const Account*> OfUser(Uid uid) const;  // in opening order
+  // Accounts never move in the index order, so an index can stand for one.
+  Account& at(std::uint32_t index) { return accounts_[index]; }
+  std::uint32_t IndexOf(const Account& a) const {
+    return static_cast<std::uint32_t>(&a - accounts_.data());
+  }
 
   // Mutations. Each aborts rather than let a balance go negative: the caller
   // checks availability first, so a failure here is a bug, not bad input.

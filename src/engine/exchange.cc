@@ -239,6 +239,7 @@ bool Exchange::FokFillable(const PlaceOrder& c) const {
 }
 
 Account& Exchange::HoldAccount(const Order& o, Timestamp ts) {
+  if (o.hold_account != kNoAccount) return accounts_.at(o.hold_account);
   const SymbolSpec& s = markets_.symbol(o.symbol);
   return accounts_.Open(o.uid, o.side == Side::kBuy ? s.quote : s.base, AccountType::kTrade, ts);
 }
@@ -327,6 +328,7 @@ CommandResult Exchange::DoPlace(const PlaceOrder& c, Timestamp ts, bool amend) {
     std::abort();  // checked above
   }
   o.hold = *hold;
+  o.hold_account = accounts_.IndexOf(hold_account);
   active_.Put(o.id.seq, index);
   if (!o.client_oid.empty()) client_oids_.Put(ClientOidKey(o.uid, o.client_oid.view()), o.id.seq);
   o.user_next = user.head;
@@ -421,6 +423,7 @@ void Exchange::Finish(std::uint32_t index, Timestamp ts) {
   const std::uint64_t pos = done_.Push(o);  // one copy, unlinked in place
   Order& done = done_.Newest();
   done.prev = done.next = done.user_prev = done.user_next = kNoOrder;
+  done.hold_account = kNoAccount;
   done_slots_[o.id.seq & (done_slots_.size() - 1)] = pos + 1;
   active_.Erase(o.id.seq);
   pool_.Free(index);

@@ -122,7 +122,7 @@ void Exchange::Settle(Order& o, const Order& counter, Liquidity liquidity, Units
   if (pay > o.hold || get < 0) std::abort();  // holds are sized so that this cannot happen
   o.hold -= pay;
   // Accounts are looked up one at a time: opening one may move the others.
-  Account& payer = accounts_.Open(o.uid, pay_currency, AccountType::kTrade, ts);
+  Account& payer = HoldAccount(o, ts);  // what an order pays in is what it holds
   accounts_.SpendHeld(payer, pay, ctx);
   const Units pay_balance = payer.balance();
   Account& getter = accounts_.Open(o.uid, get_currency, AccountType::kTrade, ts);

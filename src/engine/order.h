@@ -14,6 +14,7 @@
 namespace kc::engine {
 
 inline constexpr std::uint32_t kNoOrder = 0xffffffff;
+inline constexpr std::uint32_t kNoAccount = 0xffffffff;
 
 enum class OrderStatus : std::uint8_t {
   kNew,   // received, not yet matched or rested
@@ -34,6 +35,9 @@ struct Order {
   bool iceberg = false;
   OrderStatus status = OrderStatus::kNew;
   bool canceled = false;  // done by a cancel (KuCoin's cancelExist), not a full fill
+  // Active orders: index of the account holding for it (Accounts::at), so a
+  // fill or a cancel does not look it up; a cache, not saved by snapshots.
+  std::uint32_t hold_account = kNoAccount;
 
   Units price = 0;         // quote scale; 0 for market orders
   Units size = 0;          // base scale; 0 for a market order by funds

@@ -574,6 +574,14 @@ bool SnapshotAccess::DecodeOrders(Reader& r, Exchange& ex) {
       r.Fail("an active order appears twice");
       return false;
     }
+    const SymbolSpec& spec = ex.markets_.symbol(o.symbol);
+    const Account* holder = ex.accounts_.Find(o.uid, o.side == Side::kBuy ? spec.quote : spec.base,
+                                              AccountType::kTrade);
+    if (holder == nullptr) {
+      r.Fail("an active order's hold account is missing");
+      return false;
+    }
+    o.hold_account = ex.accounts_.IndexOf(*holder);
     ex.active_.Put(o.id.seq, i);
   }
 
