@@ -53,49 +53,6 @@ std::vector<const Account*> Accounts::OfUser(Uid uid) const {
   return out;
 }
 
-void Accounts::Touched(const Account& a, const BalanceContext& ctx) {
-  const auto index = static_cast<std::uint32_t>(&a - accounts_.data());
-  for (const Touch& t : touched_) {
-    if (t.account == index) return;
-  }
-  touched_.push_back({index, a.available, a.holds, ctx});
-}
-
-void Accounts::Credit(Account& a, Units amount, const BalanceContext& ctx) {
-  if (amount < 0) std::abort();
-  Touched(a, ctx);
-  a.available += amount;
-}
-
-void Accounts::Debit(Account& a, Units amount, const BalanceContext& ctx) {
-  if (amount < 0 || amount > a.available) std::abort();
-  Touched(a, ctx);
-  a.available -= amount;
-}
-
-bool Accounts::TryHold(Account& a, Units amount, const BalanceContext& ctx) {
-  if (amount < 0) std::abort();
-  if (amount > a.available) return false;
-  Touched(a, ctx);
-  a.available -= amount;
-  a.holds += amount;
-  return true;
-}
-
-void Accounts::Release(Account& a, Units amount, const BalanceContext& ctx) {
-  if (amount < 0 || amount > a.holds) std::abort();
-  if (amount == 0) return;
-  Touched(a, ctx);
-  a.holds -= amount;
-  a.available += amount;
-}
-
-void Accounts::SpendHeld(Account& a, Units amount, const BalanceContext& ctx) {
-  if (amount < 0 || amount > a.holds) std::abort();
-  Touched(a, ctx);
-  a.holds -= amount;
-}
-
 void Accounts::Record(const LedgerEntry& entry) {
   ledger_.Push(entry);  // one copy; the id is set in place
   ledger_.Newest().id =

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdlib>
 #include <optional>
 #include <unordered_map>
 #include <vector>
@@ -127,5 +128,49 @@ class Accounts {
   std::uint64_t next_ledger_seq_ = 1;
   std::uint64_t next_event_id_ = 1;
 };
+
+// The mutations run several times per fill: inline, not calls into accounts.cc.
+inline void Accounts::Touched(const Account& a, const BalanceContext& ctx) {
+  const auto index = static_cast<std::uint32_t>(&a - accounts_.data());
+  for (const Touch& t : touched_) {
+    if (t.account == index) return;
+  }
+  touched_.push_back({index, a.available, a.holds, ctx});
+}
+
+inline void Accounts::Credit(Account& a, Units amount, const BalanceContext& ctx) {
+  if (amount < 0) std::abort();
+  Touched(a, ctx);
+  a.available += amount;
+}
+
+inline void Accounts::Debit(Account& a, Units amount, const BalanceContext& ctx) {
+  if (amount < 0 || amount > a.available) std::abort();
+  Touched(a, ctx);
+  a.available -= amount;
+}
+
+inline bool Accounts::TryHold(Account& a, Units amount, const BalanceContext& ctx) {
+  if (amount < 0) std::abort();
+  if (amount > a.available) return false;
+  Touched(a, ctx);
+  a.available -= amount;
+  a.holds += amount;
+  return true;
+}
+
+inline void Accounts::Release(Account& a, Units amount, const BalanceContext& ctx) {
+  if (amount < 0 || amount > a.holds) std::abort();
+  if (amount == 0) return;
+  Touched(a, ctx);
+  a.holds -= amount;
+  a.available += amount;
+}
+
+inline void Accounts::SpendHeld(Account& a, Units amount, const BalanceContext& ctx) {
+  if (amount < 0 || amount > a.holds) std::abort();
+  Touched(a, ctx);
+  a.holds -= amount;
+}
 
 }  // namespace kc::engine

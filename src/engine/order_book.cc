@@ -156,11 +156,6 @@ void OrderBook::Reduce(std::uint32_t index, Units qty, Timestamp ts) {
   if (level.count == 0) EraseIfEmpty(o.side, pos);
 }
 
-const Level* OrderBook::Best(Side side) const {
-  const auto& v = Levels(side);
-  return v.empty() ? nullptr : &v.back();
-}
-
 std::optional<BookLevel> OrderBook::BestVisible(Side side) const {
   const auto& v = Levels(side);
   for (auto it = v.rbegin(); it != v.rend(); ++it) {

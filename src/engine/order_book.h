@@ -55,7 +55,10 @@ class OrderBook {
   }
 
   // The best level of a side, or nullptr. Invalidated by any mutation.
-  const Level* Best(Side side) const;
+  const Level* Best(Side side) const {
+    const auto& v = Levels(side);
+    return v.empty() ? nullptr : &v.back();
+  }
   std::optional<Units> BestPrice(Side side) const {
     const Level* l = Best(side);
     return l ? std::optional<Units>(l->price) : std::nullopt;
