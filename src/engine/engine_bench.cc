@@ -4,7 +4,7 @@
 // Exchange alone (no events consumers, no journal), then with every command
 // encoded into the in-memory journal (one Sync per 64-command batch).
 //
-//   build/h-engine/src/engine/engine_bench --benchmark_min_time=2
+//   build/h-engine/src/engine/engine_bench --benchmark_min_time=2 --benchmark_repetitions=3
 //
 // items_per_second is commands/s; p50_ns / p99_ns come from timing each command
 // of the latency benchmark individually.
@@ -133,6 +133,12 @@ void BM_EngineCore(benchmark::State& state) {
   state.counters["resting"] = static_cast<double>(w.exchange().book(0).order_count());
 }
 BENCHMARK(BM_EngineCore);
+// The same mix for exactly 300,000 commands, for instruction counts that
+// repeat run to run (the timed runs choose their own iteration counts):
+//   valgrind --tool=callgrind --toggle-collect='kc::engine::Exchange::Apply(*'
+//       engine_bench --benchmark_filter=BM_EngineCoreFixed
+// then Exchange::Apply's inclusive Ir / 301,200 (with the 1,200 setup commands).
+BENCHMARK(BM_EngineCore)->Name("BM_EngineCoreFixed")->Iterations(300000);
 
 void BM_EngineCoreWithJournal(benchmark::State& state) {
   Workload w;
