@@ -1,8 +1,9 @@
 // How REST handlers talk to the engine thread. A handler submits a command (or
 // a read-only query) with two functions: `extract` runs on the engine thread
-// and copies what the answer needs out of the Exchange (keep it short: it
-// holds up matching); `render` runs back on the client's event loop and turns
-// that copy into KuCoin JSON. A full queue answers 503000 at once; an engine
+// right after the command applied and copies what the answer needs out of the
+// Exchange (keep it short: it holds up matching); once the command's batch is
+// durable the copy is posted to the client's event loop, where `render` turns
+// it into KuCoin JSON. A full queue answers 503000 at once; an engine
 // that has not answered within the deadline, 504000.
 #pragma once
 
@@ -31,6 +32,22 @@ inline std::shared_ptr<boost::asio::steady_timer> ArmEngineDeadline(
   return timer;
 }
 
+// The Reply the engine releases once the answer's batch is durable: it posts
+// the copy to the call's loop, which renders it.
+template <typename Copy, typename Render>
+engine::CommandLoop::Reply Deliver(const std::shared_ptr<gateway::Call>& call,
+                                   const std::shared_ptr<boost::asio::steady_timer>& deadline,
+                                   Copy copy, Render render) {
+  // std::function needs a copyable callable; a shared box keeps move-only copies.
+  auto box = std::make_shared<std::pair<Copy, Render>>(std::move(copy), std::move(render));
+  return [call, deadline, box] {
+    boost::asio::post(call->executor(), [call, deadline, box] {
+      deadline->cancel();
+      call->Respond(box->second(std::move(box->first)));
+    });
+  };
+}
+
 template <typename Extract, typename Render>
 void QueryEngine(engine::CommandLoop& loop, const std::shared_ptr<gateway::Call>& call,
                  Extract extract, Render render) {
@@ -38,12 +55,7 @@ void QueryEngine(engine::CommandLoop& loop, const std::shared_ptr<gateway::Call>
   const bool queued =
       loop.SubmitQuery([call, deadline, extract = std::move(extract),
                         render = std::move(render)](const engine::Exchange& exchange) mutable {
-        auto copy = extract(exchange);
-        boost::asio::post(call->executor(), [call, deadline, copy = std::move(copy),
-                                             render = std::move(render)]() mutable {
-          deadline->cancel();
-          call->Respond(render(std::move(copy)));
-        });
+        return Deliver(call, deadline, extract(exchange), std::move(render));
       });
   if (!queued) {
     deadline->cancel();
@@ -59,12 +71,7 @@ void SubmitCommand(engine::CommandLoop& loop, const std::shared_ptr<gateway::Cal
       std::move(command),
       [call, deadline, extract = std::move(extract), render = std::move(render)](
           const engine::CommandResult& result, const engine::Exchange& exchange) mutable {
-        auto copy = extract(result, exchange);
-        boost::asio::post(call->executor(), [call, deadline, copy = std::move(copy),
-                                             render = std::move(render)]() mutable {
-          deadline->cancel();
-          call->Respond(render(std::move(copy)));
-        });
+        return Deliver(call, deadline, extract(result, exchange), std::move(render));
       });
   if (!queued) {
     deadline->cancel();

@@ -172,7 +172,7 @@ void SubmitBatch(engine::CommandLoop& loop, const std::shared_ptr<Call>& call,
           Slot& s = batch->slots[i];
           s.result = result;
           if (result.ok()) s.state = exchange.FindOrder(s.order->uid, result.order_id);
-          batch->Done();
+          return [batch] { batch->Done(); };  // once durable
         });
     if (!queued) {
       slot.refusal = Refusal(ErrorCode::kServerBusy);

@@ -187,10 +187,13 @@ void MarketMaker::Run() {
 }
 
 void MarketMaker::Send(engine::Command command) {
-  const bool queued = loop_.Submit(
-      std::move(command), [this](const engine::CommandResult& result, const engine::Exchange&) {
-        if (!result.ok()) rejected_.fetch_add(1, std::memory_order_relaxed);
-      });
+  const bool queued =
+      loop_.Submit(std::move(command),
+                   [this](const engine::CommandResult& result,
+                          const engine::Exchange&) -> engine::CommandLoop::Reply {
+                     if (result.ok()) return nullptr;
+                     return [this] { rejected_.fetch_add(1, std::memory_order_relaxed); };
+                   });
   if (queued) submitted_.fetch_add(1, std::memory_order_relaxed);
 }
 

@@ -1,23 +1,36 @@
-// The engine thread (LMAX style). Any thread Submits commands (or read-only
-// queries) into one bounded queue; the engine thread takes everything queued
-// as a batch, stamps and applies each command to the Exchange, appends the
-// batch to the Journal and syncs once (group commit), and only then runs the
-// completions and hands the batch's events to the EventSink. So nothing is
-// acknowledged or published before it is durable. Completions, queries and
-// the sink all run on the engine thread: callers post results back to their
-// own executor. GTT expiry is an ExpireOrders command the loop issues itself
-// when the clock passes the earliest cancelAfter.
+// The engine thread (LMAX style) and its journal writer. Any thread Submits
+// commands (or read-only queries) into one bounded queue; the engine thread
+// takes everything queued as a batch, stamps and applies each command to the
+// Exchange and hands the batch to the journal writer thread, which appends it
+// to the Journal and syncs (group commit: every batch that queued up while
+// the last sync ran goes into the next one). The engine applies batch N+1
+// while batch N is being made durable.
 //
-// Every applied command is journaled, rejected ones included: they are cheap
-// and replay then needs no notion of which commands mattered.
+// Nothing reveals a command before it is durable. A command's Completion runs
+// on the engine thread right after the command applies (the Exchange is then
+// exactly the state the command left) and returns a Reply: what to do with
+// the answer. Replies, query answers and the batch's events (to the
+// EventSink) are released on the engine thread only once the writer has
+// synced the batch, batch by batch, in submission order. Callers post results
+// back to their own executor from the Reply.
+//
+// GTT expiry is an ExpireOrders command the loop issues itself when the clock
+// passes the earliest cancelAfter. Every applied command is journaled,
+// rejected ones included: they are cheap and replay then needs no notion of
+// which commands mattered.
 #pragma once
 
 #include <condition_variable>
+#include <cstddef>
+#include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <thread>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -32,12 +45,27 @@ namespace kc::engine {
 struct CommandLoopOptions {
   // Submit refuses (KuCoin 503000 upstream) once this many items wait.
   std::size_t high_water = 1 << 16;
+  // Applied commands not yet durable: past this the engine stops taking new
+  // work until the writer catches up, so the queue fills and Submit refuses.
+  std::size_t max_in_flight = 1 << 17;
 };
 
 class CommandLoop {
  public:
-  using Completion = std::function<void(const CommandResult&, const Exchange&)>;
-  using Query = std::function<void(const Exchange&)>;
+  // Runs on the engine thread once the command (or query) is durable; may be
+  // empty. It must not touch the Exchange: later batches may have applied.
+  using Reply = std::function<void()>;
+  // Engine thread, right after the command applied: copies what the answer
+  // needs out of the result and the Exchange (keep it short: it holds up
+  // matching) and returns the Reply that delivers it.
+  using Completion = std::function<Reply(const CommandResult&, const Exchange&)>;
+  // Engine thread, in queue order: reads the state every command queued
+  // before it left, returns the Reply (released as a completion's is).
+  using Query = std::function<Reply(const Exchange&)>;
+  // A query that acts on the state itself (publishes from it, submits after
+  // a check): it runs only when every applied command is durable, so the
+  // engine first waits for the writer. Costs a pipeline drain; for rare use.
+  using DurableQuery = std::function<void(const Exchange&)>;
 
   // journal, sink and clock must outlive the loop.
   CommandLoop(MarketConfig markets, ExchangeOptions exchange_options, Journal* journal,
@@ -52,32 +80,65 @@ class CommandLoop {
   // Before Start(), instead of replaying the commands a snapshot covers
   // (Exchange::LoadSnapshot): false, state unchanged, when it does not load.
   bool LoadSnapshot(std::string_view snapshot, std::string* error = nullptr);
-  // Before Start(): called on the engine thread after every batch of commands
-  // is durable (after its completions and queries ran), with the Exchange and
-  // the batch's size. The state it sees is exactly what the journal holds, so
-  // it can snapshot the state for the journal's current position.
-  using AfterBatch = std::function<void(const Exchange&, std::size_t commands)>;
+  // Before Start(): called on the engine thread right after each batch of
+  // commands applied (before the next one), with the Exchange and the batch's
+  // size: the state then is exactly what the journal holds once this batch
+  // is durable. The returned function (may be empty) runs on the journal
+  // writer thread right after the batch's Sync, so a snapshot is serialized
+  // here and written there, at the journal position it covers.
+  using AfterBatch = std::function<std::function<void()>(const Exchange&, std::size_t commands)>;
   void SetAfterBatch(AfterBatch hook) { after_batch_ = std::move(hook); }
 
   void Start();
-  // Finishes everything already submitted, then joins the thread. Idempotent.
+  // Finishes everything already submitted (applied, durable, released), then
+  // joins the threads. Idempotent.
   void Stop();
 
   // Any thread. false when overloaded or stopped (completion not called).
   bool Submit(Command command, Completion completion);
-  bool SubmitQuery(Query query);
+  // All of `commands` in order, each with a copy of `completion`, under one
+  // lock; all or none (false when they would pass the high-water mark).
+  bool Submit(std::span<const Command> commands, const Completion& completion);
+  // A Query (returns a Reply) or a DurableQuery (returns nothing).
+  template <typename F>
+  bool SubmitQuery(F query) {
+    if constexpr (std::is_void_v<std::invoke_result_t<F&, const Exchange&>>) {
+      return Enqueue(Item{DurableQuery(std::move(query)), nullptr});
+    } else {
+      return Enqueue(Item{Query(std::move(query)), nullptr});
+    }
+  }
 
   // Only before Start() or after Stop() (or from a completion/query).
   Exchange& exchange() { return exchange_; }
 
  private:
   struct Item {
-    std::variant<Command, Query> what;
+    std::variant<Command, Query, DurableQuery> what;
     Completion completion;
   };
+  // One batch on its way through the pipeline. The writer reads `commands`
+  // and runs `after`; the engine thread owns the rest.
+  struct Batch {
+    std::vector<TimedCommand> commands;
+    std::vector<Reply> replies;  // in queue order
+    EventBuffer events;
+    std::function<void()> after;
+  };
+
   bool Enqueue(Item item);
   void Run();
-  void ProcessBatch(std::vector<Item>& items);
+  void ProcessItems(std::vector<Item>& items);
+  // Hands the batch being built to the writer (or releases it at once when
+  // it holds no command and nothing is in flight).
+  void Dispatch();
+  // Waits for the writer when `block`, then releases every durable batch.
+  void ReleaseDurable(bool block);
+  // Batches the writer made durable: their replies, then their events.
+  void ReleaseAll(std::deque<std::unique_ptr<Batch>>& durable);
+  void Release(std::unique_ptr<Batch> batch);
+  std::unique_ptr<Batch> NewBatch();
+  void Write();
 
   EventBuffer buffer_;  // declared before exchange_: the Exchange reports into it
   Exchange exchange_;
@@ -88,15 +149,22 @@ class CommandLoop {
   AfterBatch after_batch_;  // set before Start(); engine thread
 
   std::mutex mu_;
-  std::condition_variable wake_;
-  std::vector<Item> queue_;  // guarded by mu_
-  bool stopping_ = false;    // guarded by mu_
-  bool running_ = false;     // guarded by mu_
+  std::condition_variable wake_;                  // the engine thread: work, or a batch durable
+  std::condition_variable to_writer_;             // the writer: a batch to write, or stop
+  std::vector<Item> queue_;                       // guarded by mu_
+  std::deque<std::unique_ptr<Batch>> unwritten_;  // guarded by mu_
+  std::deque<std::unique_ptr<Batch>> durable_;    // guarded by mu_
+  bool stopping_ = false;                         // guarded by mu_
+  bool running_ = false;                          // guarded by mu_
+  bool writer_stopping_ = false;                  // guarded by mu_
   std::thread thread_;
+  std::thread writer_;
 
   // Engine thread only.
-  std::vector<TimedCommand> batch_;
-  std::vector<CommandResult> results_;
+  std::unique_ptr<Batch> batch_;  // being built
+  std::size_t in_flight_ = 0;     // commands dispatched, not yet released
+  std::size_t batches_in_flight_ = 0;
+  std::vector<std::unique_ptr<Batch>> spare_;  // released batches, reused for their capacity
 };
 
 }  // namespace kc::engine

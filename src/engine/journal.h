@@ -1,7 +1,8 @@
 // Where accepted commands go before their effects are acknowledged. The
 // engine defines the interface; store/ implements it on disk (SQLite or a
 // file), MemoryJournal here serves tests and benchmarks. Called only from the
-// engine thread: Append a batch, then Sync once (group commit).
+// CommandLoop's journal writer thread: Append one or more batches, then Sync
+// once (group commit).
 #pragma once
 
 #include <span>

@@ -319,14 +319,17 @@ TEST(SnapshotLoop, TakenAfterADurableBatchAndLoadedBeforeStart) {
   std::string snapshot;
   std::size_t covered = 0;
   std::size_t hooks = 0;
-  loop.SetAfterBatch([&](const Exchange& ex, std::size_t commands) {
+  std::size_t applied = 0;
+  loop.SetAfterBatch([&](const Exchange& ex, std::size_t commands) -> std::function<void()> {
     EXPECT_GT(commands, 0u);
     ++hooks;
-    if (hooks == 3) {  // the third batch: everything journaled so far is in the state
-      covered = journal.records();
+    applied += commands;
+    if (hooks == 3) {  // the third batch: the state holds every command of the first three
+      covered = applied;
       snapshot.clear();
       ex.SaveSnapshot(&snapshot);
     }
+    return nullptr;
   });
   CommandStream stream(21);
   std::vector<TimedCommand> funding = stream.Funding();
@@ -334,7 +337,8 @@ TEST(SnapshotLoop, TakenAfterADurableBatchAndLoadedBeforeStart) {
   for (std::size_t i = 0; i < 400; ++i) {
     std::promise<void> done;
     const Command c = i < funding.size() ? funding[i].command : stream.Next().command;
-    ASSERT_TRUE(loop.Submit(c, [&](const CommandResult&, const Exchange&) { done.set_value(); }));
+    ASSERT_TRUE(loop.Submit(
+        c, [&](const CommandResult&, const Exchange&) { return [&done] { done.set_value(); }; }));
     done.get_future().wait();  // one command per batch
   }
   loop.Stop();

@@ -176,14 +176,14 @@ std::size_t InboxPoller::ApplyPending() {
       auto answer = done.get_future();
       const bool accepted = loop_.Submit(
           *deposit, [&done](const engine::CommandResult& result, const engine::Exchange&) {
-            done.set_value(result.reject);
+            return [&done, reject = result.reject] { done.set_value(reject); };
           });
       if (!accepted) {
         // Not queued, so never journaled: the row stays pending for the next poll.
         journal_.CancelInboxDeposit(row.id);
         return submitted;
       }
-      // The completion runs after the batch (and the row's mark) is durable.
+      // The reply runs after the batch (and the row's mark) is durable.
       const engine::RejectReason reject = answer.get();
       ++submitted;
       if (const auto after = inbox_.Find(row.id); !after || after->status == "pending") {

@@ -41,6 +41,20 @@ int AcquireWriterLock(const std::string& journal_path) {
   return fd;
 }
 
+// A new journal gets 64 KiB pages: a batch's blob then takes 16x fewer WAL
+// frames (each a header, a page write and a checksum pass). The page size of
+// an existing file stays (it is fixed once the file is in WAL mode).
+const std::string& CreateWithLargePages(const std::string& path) {
+  if (std::filesystem::exists(path)) return path;
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) ==
+      SQLITE_OK) {
+    sqlite3_exec(db, "PRAGMA page_size=65536; PRAGMA journal_mode=WAL;", nullptr, nullptr, nullptr);
+  }
+  sqlite3_close(db);  // any failure surfaces when Database opens the file
+  return path;
+}
+
 bool SameDeposit(const engine::Deposit& a, const engine::Deposit& b) {
   return a.uid == b.uid && a.currency == b.currency && a.account == b.account &&
          a.amount == b.amount;
@@ -99,7 +113,7 @@ void EnsureJournalSchema(Database& db) {
 
 SqliteJournal::SqliteJournal(const std::string& path, SqliteJournalOptions options)
     : lock_{AcquireWriterLock(path)},
-      db_(path),
+      db_(CreateWithLargePages(path)),
       checkpoint_pages_(std::max<int64_t>(1, options.autocheckpoint_pages)) {
   EnsureJournalSchema(db_);
   insert_batch_.emplace(db_.handle(),
@@ -112,6 +126,10 @@ SqliteJournal::SqliteJournal(const std::string& path, SqliteJournalOptions optio
       "SELECT first_seq, count FROM journal_batches "
       "ORDER BY first_seq DESC LIMIT 1");
   if (last.Step()) next_seq_ = static_cast<uint64_t>(last.Int(0) + last.Int(1));
+  auto page_size = db_.Prepare("PRAGMA page_size");
+  if (page_size.Step() && page_size.Int(0) > 0) {
+    checkpoint_pages_ = std::max<int64_t>(1, checkpoint_pages_ * 4096 / page_size.Int(0));
+  }
   // Replaces SQLite's automatic checkpoint on this connection.
   sqlite3_wal_hook(db_.handle(), &SqliteJournal::OnWalCommit, this);
   checkpointer_ = std::thread([this, path] { Checkpoints(path); });
@@ -394,26 +412,33 @@ namespace kc::store {
 void ScheduleSnapshots(SqliteJournal& journal, engine::CommandLoop& loop, SnapshotPolicy policy) {
   if (policy.every_commands == 0 && policy.every_ms <= 0) return;
   using Steady = std::chrono::steady_clock;
+  // Every applied command is journaled, so the journal position after a
+  // batch is the count at the start plus every batch's size since.
+  const uint64_t start = journal.durable_commands();
   loop.SetAfterBatch(
-      [&journal, policy, last_seq = journal.durable_commands(), last_time = Steady::now()](
-          const engine::Exchange& exchange, std::size_t) mutable {
-        // Runs right after the batch's Sync: the state is exactly the journal's.
-        const uint64_t seq = journal.durable_commands();
+      [&journal, policy, seq = start, last_seq = start, last_time = Steady::now()](
+          const engine::Exchange& exchange, std::size_t commands) mutable -> std::function<void()> {
+        // The engine thread, right after the batch applied: the state is the
+        // journal's once this batch is durable.
+        seq += commands;
         const uint64_t since = seq - last_seq;
         const auto now = Steady::now();
         const bool by_count = policy.every_commands != 0 && since >= policy.every_commands;
         const bool by_time = policy.every_ms > 0 && since > 0 &&
                              now - last_time >= std::chrono::milliseconds(policy.every_ms);
-        if (!by_count && !by_time) return;
+        if (!by_count && !by_time) return nullptr;
         last_seq = seq;
         last_time = now;
-        std::string bytes;
-        exchange.SaveSnapshot(&bytes);
-        try {
-          journal.SaveSnapshot(seq, bytes, exchange.StateDigest());
-        } catch (const std::exception& e) {
-          spdlog::warn("journal: engine snapshot at command {} not written: {}", seq, e.what());
-        }
+        auto bytes = std::make_shared<std::string>();
+        exchange.SaveSnapshot(bytes.get());
+        // The writer thread, right after the batch's Sync: off the engine thread.
+        return [&journal, at = seq, bytes, digest = exchange.StateDigest()] {
+          try {
+            journal.SaveSnapshot(at, *bytes, digest);
+          } catch (const std::exception& e) {
+            spdlog::warn("journal: engine snapshot at command {} not written: {}", at, e.what());
+          }
+        };
       });
 }
 

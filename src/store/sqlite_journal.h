@@ -1,13 +1,16 @@
 // The engine's durable Journal in SQLite (<data>/journal.db, WAL,
-// synchronous=FULL). Group commit: the CommandLoop appends one batch and syncs
-// once, and a batch is one row (its commands in the codec's framed, checksummed
-// form) written in one transaction, so one fsync covers the whole batch.
-// Replay reads the rows back in order before the engine starts.
+// synchronous=FULL). Group commit: the CommandLoop's journal writer thread
+// appends every batch that queued while the last sync ran and syncs once; what
+// one Sync covers is one row (its commands in the codec's framed, checksummed
+// form) written in one transaction, so one fsync covers all of it. A new file
+// gets 64 KiB pages (fewer WAL frames per row). Replay reads the rows back in
+// order before the engine starts.
 //
 // Snapshots bound the restart time: every so many commands or milliseconds
-// (ScheduleSnapshots) the engine thread, right after a batch is durable,
-// serializes the Exchange (engine/snapshot.h) and stores it with the journal
-// position it covers and its StateDigest in one transaction; a start loads the
+// (ScheduleSnapshots) the engine thread, right after applying a batch,
+// serializes the Exchange (engine/snapshot.h), and the writer thread, right
+// after that batch's Sync, stores it with the journal position it covers and
+// its StateDigest in one transaction; a start loads the
 // newest snapshot that decodes and replays only the batches after it. The
 // batches a snapshot covers are kept (not pruned): the journal stays the
 // complete audit trail that offline checks replay from the first command,
@@ -24,9 +27,10 @@
 // servers can never interleave one journal; admin commands use the same lock
 // to learn whether a server is running (JournalInUse).
 //
-// Threads: Replay on the constructing thread before the engine starts; Append
-// and Sync on the engine thread only; ExpectInboxDeposit, CancelInboxDeposit
-// and durable_commands from any thread.
+// Threads: Replay on the constructing thread before the engine starts; Append,
+// Sync and SaveSnapshot on the CommandLoop's journal writer thread only (the
+// one thread using the connection while the loop runs); ExpectInboxDeposit,
+// CancelInboxDeposit and durable_commands from any thread.
 #pragma once
 
 #include <atomic>
@@ -58,9 +62,10 @@ bool JournalInUse(const std::string& journal_path);
 void EnsureJournalSchema(Database& db);
 
 struct SqliteJournalOptions {
-  // WAL pages after which the WAL is copied back into the main file. The copy
-  // (and its fsync) runs on a checkpointer thread of the journal's own, not on
-  // the engine thread, so it never delays an acknowledgement.
+  // WAL size, in 4 KiB units whatever the page size, after which the WAL is
+  // copied back into the main file. The copy (and its fsync) runs on a
+  // checkpointer thread of the journal's own, not on the journal writer
+  // thread, so it never delays an acknowledgement.
   int64_t autocheckpoint_pages = 4096;
 };
 
@@ -94,7 +99,7 @@ class SqliteJournal final : public engine::Journal {
   // The engine's StateDigest after the first `seq` commands, recorded at a
   // clean stop; ReplayInto checks it, so a replay that diverges (an engine
   // change that alters what old commands do) refuses to start instead of
-  // serving state nobody was told about. Engine thread, or with the loop stopped.
+  // serving state nobody was told about. With the loop stopped.
   void RecordDigest(uint64_t seq, uint64_t digest);
   struct DigestMark {
     uint64_t seq = 0;
@@ -104,7 +109,7 @@ class SqliteJournal final : public engine::Journal {
 
   // Stores `snapshot`, the engine state after the first `seq` commands, and
   // its StateDigest, in one transaction; keeps the two newest snapshots.
-  // Throws SqliteError. Engine thread, or with the loop stopped.
+  // Throws SqliteError. The journal writer thread, or with the loop stopped.
   void SaveSnapshot(uint64_t seq, std::string_view snapshot, uint64_t digest);
   // Positions of the stored snapshots, newest first.
   std::vector<uint64_t> SnapshotPositions();
@@ -134,7 +139,7 @@ class SqliteJournal final : public engine::Journal {
   std::optional<Statement> insert_batch_;
   std::optional<Statement> mark_inbox_;
 
-  // Engine thread.
+  // Journal writer thread.
   std::string pending_;  // framed records appended since the last Sync
   uint64_t pending_count_ = 0;
   uint64_t next_seq_ = 1;
@@ -168,10 +173,11 @@ struct SnapshotPolicy {
   uint64_t every_commands = 100'000;  // 0: no count trigger
   int64_t every_ms = 60'000;          // 0: no time trigger
 };
-// Before loop.Start(): right after a batch is durable, the engine thread
-// snapshots into `journal` once `every_commands` commands were journaled
-// since the last snapshot, or `every_ms` passed with at least one. A failed
-// write is logged (the journal still holds everything) and retried later.
+// Before loop.Start(): once `every_commands` commands were journaled since
+// the last snapshot, or `every_ms` passed with at least one, the engine thread
+// serializes the state right after a batch applied and the writer thread
+// stores it right after that batch's Sync. A failed write is logged (the
+// journal still holds everything); the next trigger writes a newer one.
 void ScheduleSnapshots(SqliteJournal& journal, engine::CommandLoop& loop, SnapshotPolicy policy);
 
 }  // namespace kc::store

@@ -245,7 +245,8 @@ TEST(SqliteJournal, SnapshotsBoundTheReplay) {
     // In chunks of 30, each durable before the next: many small batches.
     std::atomic<std::size_t> done{0};
     for (std::size_t i = 0; i < commands.size(); ++i) {
-      while (!loop.Submit(commands[i], [&](const auto&, const auto&) { ++done; })) {
+      while (!loop.Submit(commands[i],
+                          [&](const auto&, const auto&) { return [&done] { ++done; }; })) {
         std::this_thread::yield();
       }
       if (i % 30 == 29) {

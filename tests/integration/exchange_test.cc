@@ -85,7 +85,9 @@ class ExchangeTest : public ::testing::Test {
     std::promise<engine::CommandResult> done;
     ASSERT_TRUE(server_->engine_loop().Submit(
         engine::Deposit{static_cast<engine::Uid>(user.uid), *id, account, *units},
-        [&done](const engine::CommandResult& r, const engine::Exchange&) { done.set_value(r); }));
+        [&done](const engine::CommandResult& r, const engine::Exchange&) {
+          return [&done, r] { done.set_value(r); };
+        }));
     ASSERT_TRUE(done.get_future().get().ok());
   }
 

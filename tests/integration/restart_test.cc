@@ -47,7 +47,8 @@ class RestartTest : public ::testing::Test {
   static void Run(engine::CommandLoop& loop, const std::vector<engine::Command>& commands) {
     std::atomic<std::size_t> done{0};
     for (std::size_t i = 0; i < commands.size(); ++i) {
-      while (!loop.Submit(commands[i], [&](const auto&, const auto&) { ++done; })) {
+      while (!loop.Submit(commands[i],
+                          [&](const auto&, const auto&) { return [&done] { ++done; }; })) {
         std::this_thread::yield();
       }
       if (i % 7 == 6 || i + 1 == commands.size()) {
