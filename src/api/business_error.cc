@@ -52,8 +52,6 @@ BusinessError ForReject(RejectReason reason) {
       return {"400100", "visibleSize not in the given range!"};
     case RejectReason::kPostOnlyWouldCross:
       return {"400100", "The post-only order would match immediately."};
-    case RejectReason::kFokNotFillable:
-      return {"400100", "The FOK order cannot be filled in full."};
     case RejectReason::kBalanceInsufficient:
       return {"200004", "Balance insufficient!"};
     case RejectReason::kOrderNotFound:

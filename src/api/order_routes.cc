@@ -24,6 +24,7 @@
 #include "api/paging.h"
 #include "api/request_body.h"
 #include "api/spot_json.h"
+#include "core/decimal.h"
 #include "gateway/call.h"
 
 namespace kc::api {
@@ -490,6 +491,35 @@ void AddCancelRoutes(gateway::RouteTable& routes, const Ctx& ctx) {
   AddSpot(routes, http::verb::delete_, "/api/v1/hf/orders/sync/client-order/{clientOid}",
           Permission::kSpot, 1, hf_cancel(true, true));
 
+  // Partial cancel: ?symbol= and ?cancelSize= (at the pair's base scale).
+  AddSpot(routes, http::verb::delete_, "/api/v1/hf/orders/cancel/{orderId}", Permission::kSpot, 2,
+          [ctx](const std::shared_ptr<Call>& call) {
+            const auto uid = Caller(call);
+            if (!uid) return;
+            const auto symbol = HfSymbol(call, ctx.markets);
+            if (!symbol) return;
+            const std::string* size_text = call->QueryParam("cancelSize");
+            if (size_text == nullptr) return call->Fail(Error(ErrorCode::kInvalidParameter));
+            const auto size = ParseDecimal(*size_text, ctx.markets.base_scale(*symbol));
+            if (!size) {
+              if (size.error() == DecimalError::kTooPrecise) {
+                return Refuse(call, engine::RejectReason::kSizeIncrement);
+              }
+              return call->Fail(Error(ErrorCode::kInvalidParameter));
+            }
+            const auto id = OrderId::Parse(call->PathParam("orderId"));
+            if (!id) return Refuse(call, engine::RejectReason::kOrderNotFound);
+            SubmitCommand(
+                ctx.loop, call, engine::ReduceOrder{*uid, *id, *symbol, *size},
+                [](const CommandResult& r, const Exchange&) { return r; },
+                [ctx, symbol = *symbol](const CommandResult& r) {
+                  if (!r.ok()) return Refusal(r.reject).ToResponse();
+                  return Ok(json::object{
+                      {"orderId", r.order_id.ToString()},
+                      {"cancelSize", FormatDecimal(r.reduced, ctx.markets.base_scale(symbol))}});
+                });
+          });
+
   AddSpot(routes, http::verb::delete_, "/api/v1/hf/orders", Permission::kSpot, 2,
           [ctx](const std::shared_ptr<Call>& call) {
             const auto uid = Caller(call);
@@ -732,6 +762,31 @@ void AddQueryRoutes(gateway::RouteTable& routes, const Ctx& ctx) {
                   json::array data;
                   for (const Order& o : orders) data.push_back(HfOrderJson(o, ctx.markets));
                   return Ok(data);
+                });
+          });
+  AddSpot(routes, http::verb::get, "/api/v1/hf/orders/active/page", Permission::kGeneral, 2,
+          [ctx](const std::shared_ptr<Call>& call) {
+            const auto uid = Caller(call);
+            if (!uid) return;
+            const auto symbol = HfSymbol(call, ctx.markets);
+            if (!symbol) return;
+            const auto page = ReadPage(*call, 20, 100, "pageNum");
+            if (!page) return call->Fail(page.error());
+            QueryEngine(
+                ctx.loop, call,
+                [uid = *uid, symbol = *symbol, page = *page](const Exchange& exchange) {
+                  std::vector<Order> all = exchange.ActiveOrders(uid, symbol);
+                  const std::size_t total = all.size();
+                  const auto first = std::min(page.offset(), total);
+                  const auto last = std::min(first + page.limit(), total);
+                  return std::make_pair(
+                      total, std::vector<Order>(all.begin() + static_cast<std::ptrdiff_t>(first),
+                                                all.begin() + static_cast<std::ptrdiff_t>(last)));
+                },
+                [ctx, page = *page](std::pair<std::size_t, std::vector<Order>> out) {
+                  json::array items;
+                  for (const Order& o : out.second) items.push_back(HfOrderJson(o, ctx.markets));
+                  return Ok(PagedList(page, out.first, std::move(items)));
                 });
           });
   AddSpot(routes, http::verb::get, "/api/v1/hf/orders/active/symbols", Permission::kSpot, 2,

@@ -8,6 +8,7 @@
 #include <charconv>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "core/error.h"
 #include "gateway/call.h"
@@ -21,12 +22,14 @@ struct Page {
   size_t limit() const { return static_cast<size_t>(page_size); }
 };
 
-// Reads currentPage (default 1) and pageSize (default `default_size`, at most
+// Reads currentPage (default 1; `page_param` names it where KuCoin calls it
+// otherwise, e.g. pageNum) and pageSize (default `default_size`, at most
 // `max_size`; KuCoin clamps out-of-range sizes rather than refusing them).
 // A value that is not a positive integer is 400102.
 inline boost::system::result<Page, Error> ReadPage(const gateway::Call& call,
                                                    int64_t default_size = 50,
-                                                   int64_t max_size = 500) {
+                                                   int64_t max_size = 500,
+                                                   std::string_view page_param = "currentPage") {
   Page page;
   page.page_size = default_size;
   auto read = [](const std::string* text, int64_t* out) {
@@ -37,7 +40,7 @@ inline boost::system::result<Page, Error> ReadPage(const gateway::Call& call,
     *out = value;
     return true;
   };
-  if (!read(call.QueryParam("currentPage"), &page.current_page) ||
+  if (!read(call.QueryParam(page_param), &page.current_page) ||
       !read(call.QueryParam("pageSize"), &page.page_size) || page.current_page > 1'000'000) {
     return Error(ErrorCode::kInvalidParameter);
   }

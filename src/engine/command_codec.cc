@@ -129,6 +129,7 @@ enum Tag : std::uint8_t {
   kCancelAll,
   kAmend,
   kExpire,
+  kReduce,
 };
 
 std::uint32_t Crc32(std::string_view body) {
@@ -242,6 +243,12 @@ void EncodeCommand(const TimedCommand& tc, std::string* out) {
   } else if (const auto* e = std::get_if<ExpireOrders>(&tc.command)) {
     w.Int(std::uint8_t{kExpire});
     w.Int(e->now);
+  } else if (const auto* d = std::get_if<ReduceOrder>(&tc.command)) {
+    w.Int(std::uint8_t{kReduce});
+    w.Int(d->uid);
+    w.Id(d->order_id);
+    w.Int(d->symbol);
+    w.Int(d->size);
   }
 }
 
@@ -312,6 +319,12 @@ bool DecodeCommand(std::string_view body, TimedCommand* out) {
     case kExpire: {
       ExpireOrders c;
       ok = r.Int(&c.now);
+      out->command = c;
+      break;
+    }
+    case kReduce: {
+      ReduceOrder c;
+      ok = r.Int(&c.uid) && r.Id(&c.order_id) && r.Int(&c.symbol) && r.Int(&c.size);
       out->command = c;
       break;
     }

@@ -37,6 +37,7 @@ std::vector<TimedCommand> Samples() {
       {7, CancelAll{9, 4}},
       {8, a},
       {-9, ExpireOrders{123}},
+      {10, ReduceOrder{9, OrderId{0x6705f5c3, 77}, 2, 12345}},
   };
 }
 

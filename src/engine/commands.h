@@ -56,6 +56,16 @@ struct CancelOrder {
   OrderId order_id{};
 };
 
+// KuCoin's partial cancel (DELETE /api/v1/hf/orders/cancel/{orderId}):
+// takes `size` off the order's remaining size, the rest staying in place
+// (time priority kept); a size that reaches the remainder cancels the order.
+struct ReduceOrder {
+  Uid uid = 0;
+  OrderId order_id{};
+  SymbolId symbol = 0;  // the order must be of this pair (KuCoin's ?symbol=)
+  Units size = 0;
+};
+
 struct CancelByClientOid {
   Uid uid = 0;
   ClientOid client_oid{};
@@ -85,7 +95,7 @@ struct ExpireOrders {
 };
 
 using Command = std::variant<Deposit, InnerTransfer, PlaceOrder, CancelOrder, CancelByClientOid,
-                             CancelAll, AmendOrder, ExpireOrders>;
+                             CancelAll, AmendOrder, ExpireOrders, ReduceOrder>;
 
 struct TimedCommand {
   Timestamp ts = 0;
@@ -95,8 +105,10 @@ struct TimedCommand {
 struct CommandResult {
   RejectReason reject = RejectReason::kNone;
   // Place: the new order. Amend: the new order (invalid when only canceled).
-  // Cancel: the canceled order. Transfer: the transfer's id.
+  // Cancel and reduce: the order. Transfer: the transfer's id.
   OrderId order_id{};
+  // Reduce: the size taken off (the remainder when the request reached it).
+  Units reduced = 0;
   // Duplicate clientOid: the order that already holds it.
   OrderId existing_order_id{};
   // CancelAll / ExpireOrders: every order canceled.

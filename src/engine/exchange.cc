@@ -105,7 +105,8 @@ CommandResult Exchange::Apply(const TimedCommand& command) {
                             [&](const CancelByClientOid& c) { return DoCancelByClientOid(c, ts); },
                             [&](const CancelAll& c) { return DoCancelAll(c, ts); },
                             [&](const AmendOrder& c) { return DoAmend(c, ts); },
-                            [&](const ExpireOrders& c) { return DoExpire(c, ts); }},
+                            [&](const ExpireOrders& c) { return DoExpire(c, ts); },
+                            [&](const ReduceOrder& c) { return DoReduce(c, ts); }},
                  command.command);
   accounts_.FlushEvents(*sink_, ts);
   return result;
@@ -275,16 +276,12 @@ CommandResult Exchange::DoPlace(const PlaceOrder& c, Timestamp ts, bool amend) {
     r.reject = RejectReason::kTooManyOrders;
     return r;
   }
-  if (c.type == OrderType::kLimit) {
-    if (c.post_only && WouldCross(c)) {
-      r.reject = RejectReason::kPostOnlyWouldCross;
-      return r;
-    }
-    if (c.time_in_force == TimeInForce::kFok && !FokFillable(c)) {
-      r.reject = RejectReason::kFokNotFillable;
-      return r;
-    }
-  }
+  // KuCoin accepts a post-only order that would take, or a FOK order that
+  // cannot fill in full, and cancels it at once: the client gets an orderId
+  // and sees the order done and canceled, never a rejection.
+  const bool killed =
+      c.type == OrderType::kLimit &&
+      ((c.post_only && WouldCross(c)) || (c.time_in_force == TimeInForce::kFok && !FokFillable(c)));
   const SymbolSpec& s = markets_.symbol(c.symbol);
   const CurrencyId hold_currency = c.side == Side::kBuy ? s.quote : s.base;
   const Account* existing = accounts_.Find(c.uid, hold_currency, AccountType::kTrade);
@@ -337,6 +334,10 @@ CommandResult Exchange::DoPlace(const PlaceOrder& c, Timestamp ts, bool amend) {
   ++user.active;
   r.order_id = o.id;
   sink_->OnOrder(MakeEvent(o, OrderEventType::kReceived, ts));
+  if (killed) {
+    CancelActive(index, ts);
+    return r;
+  }
 
   if (!Match(index, ts)) return r;
 
@@ -468,6 +469,47 @@ CommandResult Exchange::DoCancelAll(const CancelAll& c, Timestamp ts) {
   for (std::uint32_t k : victims) {
     r.canceled.push_back(pool_[k].id);
     CancelActive(k, ts);
+  }
+  return r;
+}
+
+CommandResult Exchange::DoReduce(const ReduceOrder& c, Timestamp ts) {
+  CommandResult r;
+  const std::uint32_t index = FindActive(c.uid, c.order_id);
+  if (index == kNoOrder || pool_[index].symbol != c.symbol) {
+    r.reject = RejectReason::kOrderNotFound;
+    return r;
+  }
+  Order& o = pool_[index];
+  const SymbolSpec& s = markets_.symbol(o.symbol);
+  if (c.size <= 0 || o.by_funds()) {
+    r.reject = RejectReason::kInvalidSize;
+    return r;
+  }
+  if (c.size % s.base_increment != 0) {
+    r.reject = RejectReason::kSizeIncrement;
+    return r;
+  }
+  r.order_id = o.id;
+  if (c.size >= o.remaining()) {
+    r.reduced = o.remaining();
+    CancelActive(index, ts);
+    return r;
+  }
+  r.reduced = c.size;
+  Decrease(index, c.size, ts);
+  // Free the part of the hold the smaller order no longer needs.
+  PlaceOrder rest;
+  rest.symbol = o.symbol;
+  rest.side = o.side;
+  rest.type = o.type;
+  rest.price = o.price;
+  rest.size = o.remaining();
+  const auto needed = HoldFor(rest, Account{});
+  if (needed && *needed < o.hold) {
+    accounts_.Release(HoldAccount(o, ts), o.hold - *needed,
+                      {BalanceCause::kTradeRelease, o.symbol, o.id});
+    o.hold = *needed;
   }
   return r;
 }

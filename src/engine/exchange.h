@@ -159,6 +159,7 @@ class Exchange {
   CommandResult DoCancelAll(const CancelAll& c, Timestamp ts);
   CommandResult DoAmend(const AmendOrder& c, Timestamp ts);
   CommandResult DoExpire(const ExpireOrders& c, Timestamp ts);
+  CommandResult DoReduce(const ReduceOrder& c, Timestamp ts);
 
   // Parameter checks of a new order (no balances, no book).
   RejectReason Validate(const PlaceOrder& c) const;

@@ -187,8 +187,15 @@ TEST_F(ExchangeTest, IocCancelsRemainderFokIsAllOrNothing) {
   Run(Limit(1, Side::kSell, "50000", "0.01"));
   auto p = Limit(2, Side::kBuy, "50000", "0.02");
   p.time_in_force = TimeInForce::kFok;
-  EXPECT_EQ(Run(p).reject, RejectReason::kFokNotFillable);
+  const auto killed = Run(p);  // accepted, then canceled untouched (as KuCoin does)
+  ASSERT_TRUE(killed.ok());
+  const Order k = Get(2, killed.order_id);
+  EXPECT_EQ(k.status, OrderStatus::kDone);
+  EXPECT_TRUE(k.canceled);
+  EXPECT_EQ(k.deal_size, 0);
+  EXPECT_EQ(k.canceled_size, U("0.02"));
   EXPECT_EQ(Held(2, "USDT"), 0);
+  EXPECT_EQ(ex_.Book(Sym("BTC-USDT"), 0).asks.size(), 1u);
   p.time_in_force = TimeInForce::kIoc;
   const auto r = Run(p);
   ASSERT_TRUE(r.ok());
@@ -204,15 +211,59 @@ TEST_F(ExchangeTest, IocCancelsRemainderFokIsAllOrNothing) {
   EXPECT_EQ(ex_.Book(Sym("BTC-USDT"), 0).asks.size(), 0u);
 }
 
-TEST_F(ExchangeTest, PostOnlyRejectedWhenItWouldCross) {
+TEST_F(ExchangeTest, PostOnlyThatWouldTakeIsCanceledNotMatched) {
   Fund(1, "BTC", "1");
   Fund(2, "USDT", "10000");
   Run(Limit(1, Side::kSell, "50000", "0.01"));
   auto p = Limit(2, Side::kBuy, "50000", "0.01");
   p.post_only = true;
-  EXPECT_EQ(Run(p).reject, RejectReason::kPostOnlyWouldCross);
+  const auto killed = Run(p);
+  ASSERT_TRUE(killed.ok());
+  const Order k = Get(2, killed.order_id);
+  EXPECT_TRUE(k.canceled);
+  EXPECT_EQ(k.deal_size, 0);
+  EXPECT_EQ(Held(2, "USDT"), 0);
+  EXPECT_EQ(ex_.Book(Sym("BTC-USDT"), 0).asks.size(), 1u);
   p.price = U("49999.9");
-  EXPECT_TRUE(Run(p).ok());
+  const auto rests = Run(p);
+  ASSERT_TRUE(rests.ok());
+  EXPECT_EQ(Get(2, rests.order_id).status, OrderStatus::kOpen);
+  ex_.CheckInvariants();
+}
+
+TEST_F(ExchangeTest, ReduceTakesSizeOffARestingOrderAndReleasesItsHold) {
+  Fund(1, "USDT", "10000");
+  const auto placed = Run(Limit(1, Side::kBuy, "50000", "0.05"));
+  ASSERT_TRUE(placed.ok());
+  const OrderId id = placed.order_id;
+  const SymbolId btc = Sym("BTC-USDT");
+  const Units held = Held(1, "USDT");
+  EXPECT_EQ(Run(ReduceOrder{1, id, Sym("ETH-USDT"), U("0.01")}).reject,
+            RejectReason::kOrderNotFound);
+  EXPECT_EQ(Run(ReduceOrder{2, id, btc, U("0.01")}).reject, RejectReason::kOrderNotFound);
+  EXPECT_EQ(Run(ReduceOrder{1, id, btc, 0}).reject, RejectReason::kInvalidSize);
+  EXPECT_EQ(Run(ReduceOrder{1, id, btc, -1}).reject, RejectReason::kInvalidSize);
+  if (const Units lot = ex_.markets().symbol(btc).base_increment; lot > 1) {
+    EXPECT_EQ(Run(ReduceOrder{1, id, btc, lot + 1}).reject, RejectReason::kSizeIncrement);
+  }
+  const auto r = Run(ReduceOrder{1, id, btc, U("0.02")});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.reduced, U("0.02"));
+  const Order o = Get(1, id);
+  EXPECT_EQ(o.status, OrderStatus::kOpen);
+  EXPECT_EQ(o.remaining(), U("0.03"));
+  EXPECT_EQ(o.canceled_size, U("0.02"));
+  EXPECT_LT(Held(1, "USDT"), held);
+  EXPECT_EQ(ex_.Book(btc, 0).bids.at(0).size, U("0.03"));
+  ex_.CheckInvariants();
+  // Reaching the remainder cancels the order.
+  const auto all = Run(ReduceOrder{1, id, btc, U("1")});
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all.reduced, U("0.03"));
+  EXPECT_TRUE(Get(1, id).canceled);
+  EXPECT_EQ(Held(1, "USDT"), 0);
+  EXPECT_TRUE(ex_.Book(btc, 0).bids.empty());
+  ex_.CheckInvariants();
 }
 
 TEST_F(ExchangeTest, HiddenOrdersMatchButDoNotShow) {

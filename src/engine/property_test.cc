@@ -206,7 +206,11 @@ TEST(Property, NeverCrossesAndConservesMoney) {
         if (r.order_id.valid()) placed.push_back({owner, r.order_id});
       } else if (dice < 27) {
         ex.Apply({now, CancelAll{uid, rng() % 2 ? std::optional<SymbolId>(sym) : std::nullopt}});
-      } else if (dice < 29) {
+      } else if (dice < 29 && !placed.empty()) {
+        const auto [owner, id] = placed[rng() % placed.size()];
+        ex.Apply({now, ReduceOrder{owner, id, sym,
+                                   static_cast<Units>(1 + rng() % 10) * spec.base_min_size}});
+      } else if (dice < 30) {
         ex.Apply({now, ExpireOrders{now}});
       } else if (dice < 31) {
         const CurrencyId c = static_cast<CurrencyId>(rng() % markets.currencies.size());

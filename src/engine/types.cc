@@ -69,8 +69,6 @@ std::string_view ToString(RejectReason reason) {
       return "invalid visible size";
     case RejectReason::kPostOnlyWouldCross:
       return "post only would cross";
-    case RejectReason::kFokNotFillable:
-      return "fok not fillable";
     case RejectReason::kBalanceInsufficient:
       return "balance insufficient";
     case RejectReason::kOrderNotFound:

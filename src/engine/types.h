@@ -99,8 +99,7 @@ enum class RejectReason : std::uint8_t {
   kInvalidTimeInForce,  // a combination KuCoin refuses (e.g. postOnly with IOC/FOK)
   kInvalidCancelAfter,  // GTT without a positive cancelAfter
   kInvalidVisibleSize,  // iceberg visibleSize missing, not an increment, or > size
-  kPostOnlyWouldCross,
-  kFokNotFillable,
+  kPostOnlyWouldCross,  // an amend of a post-only order to a price that would take
   kBalanceInsufficient,
   kOrderNotFound,       // unknown, not this user's, or already done
   kDuplicateClientOid,  // clientOid already used by a known order of this user

@@ -618,6 +618,81 @@ TEST_F(ExchangeTest, HighFrequencyOrders) {
   EXPECT_EQ(all.at("failedSymbols"), json::array());
 }
 
+TEST_F(ExchangeTest, PartialCancelAndOpenOrdersByPage) {
+  const User user = NewUser();
+  Deposit(user, "USDT", "1000");
+  const std::string id = Limit(user, "ETH-USDT", "buy", "100", "2");
+  const std::string cancel = "/api/v1/hf/orders/cancel/" + id;
+  ExpectParameterError(Delete(user, cancel + "?cancelSize=0.5"));   // no symbol
+  ExpectParameterError(Delete(user, cancel + "?symbol=ETH-USDT"));  // no size
+  ExpectParameterError(Delete(user, cancel + "?symbol=ETH-USDT&cancelSize=x"));
+  ExpectBusiness(Delete(user, cancel + "?symbol=BTC-USDT&cancelSize=0.5"), "400100",
+                 "order_not_exist_or_not_allow_to_cancel");
+  const json::value& part = Ok(Delete(user, cancel + "?symbol=ETH-USDT&cancelSize=0.5"));
+  EXPECT_EQ(Str(part, "orderId"), id);
+  EXPECT_EQ(Str(part, "cancelSize"), "0.5");
+  const json::value& order = Ok(Get(user, "/api/v1/hf/orders/" + id + "?symbol=ETH-USDT"));
+  EXPECT_EQ(order.at("active"), true);
+  EXPECT_EQ(Str(order, "size"), "2");
+  EXPECT_EQ(Str(order, "cancelledSize"), "0.5");
+  EXPECT_EQ(Str(order, "remainSize"), "1.5");
+  // The hold shrank with the order (150 USDT plus the fee hold).
+  const json::value& accounts = Ok(Get(user, "/api/v1/accounts?currency=USDT&type=trade"));
+  ASSERT_EQ(accounts.as_array().size(), 1u);
+  EXPECT_LT(std::stod(Str(accounts.as_array()[0], "holds")), 151.0);
+  EXPECT_GE(std::stod(Str(accounts.as_array()[0], "holds")), 150.0);
+
+  // Open orders by page: pageNum / pageSize.
+  for (int i = 0; i < 11; ++i) Limit(user, "ETH-USDT", "buy", std::to_string(50 + i), "1");
+  const json::value& page2 =
+      Ok(Get(user, "/api/v1/hf/orders/active/page?symbol=ETH-USDT&pageNum=2&pageSize=10"));
+  EXPECT_EQ(page2.at("currentPage"), 2);
+  EXPECT_EQ(page2.at("pageSize"), 10);
+  EXPECT_EQ(page2.at("totalNum"), 12);
+  EXPECT_EQ(page2.at("totalPage"), 2);
+  ASSERT_EQ(page2.at("items").as_array().size(), 2u);
+  EXPECT_EQ(Str(page2.at("items").as_array()[1], "id"), id);  // newest first: the oldest last
+  ExpectParameterError(Get(user, "/api/v1/hf/orders/active/page?symbol=ETH-USDT&pageNum=0"));
+
+  // Reaching the remainder cancels the order; then it is gone.
+  const json::value& rest = Ok(Delete(user, cancel + "?symbol=ETH-USDT&cancelSize=5"));
+  EXPECT_EQ(Str(rest, "cancelSize"), "1.5");
+  ExpectBusiness(Delete(user, cancel + "?symbol=ETH-USDT&cancelSize=0.1"), "400100",
+                 "order_not_exist_or_not_allow_to_cancel");
+}
+
+TEST_F(ExchangeTest, PostOnlyThatWouldTakeAndUnfillableFokAreAcceptedThenCanceled) {
+  const User maker = NewUser();
+  const User taker = NewUser();
+  Deposit(maker, "ETH", "10");
+  Deposit(taker, "BTC", "1");
+  Limit(maker, "ETH-BTC", "sell", "0.05", "1");
+  const json::value& post_only = Ok(Post(taker, "/api/v1/hf/orders/sync",
+                                         {{"symbol", "ETH-BTC"},
+                                          {"side", "buy"},
+                                          {"price", "0.05"},
+                                          {"size", "1"},
+                                          {"postOnly", true}}));
+  EXPECT_EQ(Str(post_only, "status"), "done");
+  EXPECT_EQ(Str(post_only, "dealSize"), "0");
+  EXPECT_EQ(Str(post_only, "canceledSize"), "1");
+  const json::value& fok = Ok(Post(taker, "/api/v1/hf/orders",
+                                   {{"symbol", "ETH-BTC"},
+                                    {"side", "buy"},
+                                    {"price", "0.05"},
+                                    {"size", "2"},
+                                    {"timeInForce", "FOK"}}));
+  const json::value& fok_order =
+      Ok(Get(taker, "/api/v1/hf/orders/" + Str(fok, "orderId") + "?symbol=ETH-BTC"));
+  EXPECT_EQ(fok_order.at("active"), false);
+  EXPECT_EQ(fok_order.at("cancelExist"), true);
+  EXPECT_EQ(Str(fok_order, "dealSize"), "0");
+  // The maker's order is still there, untouched.
+  const json::value& book = Ok(Get(taker, "/api/v1/market/orderbook/level2_20?symbol=ETH-BTC"));
+  ASSERT_EQ(book.at("asks").as_array().size(), 1u);
+  EXPECT_EQ(book.at("asks").as_array()[0], json::array({"0.05", "1"}));
+}
+
 TEST_F(ExchangeTest, TestRoutesAndClassicBatch) {
   const User user = NewUser();
   Deposit(user, "USDT", "100");
