@@ -114,6 +114,9 @@ class EventSink {
   virtual void OnTrade(const TradeEvent& e) = 0;
   virtual void OnBook(const BookEvent& e) = 0;
   virtual void OnBalance(const BalanceEvent& e) = 0;
+  // The end of a group of events handed on together (one CommandLoop batch,
+  // already durable): a sink that coalesces publishes what it holds now.
+  virtual void OnEventsEnd() {}
 };
 
 // Discards everything (benchmarks, replay).
@@ -132,7 +135,7 @@ class EventBuffer final : public EventSink {
   void OnTrade(const TradeEvent& e) override { events_.emplace_back(e); }
   void OnBook(const BookEvent& e) override { events_.emplace_back(e); }
   void OnBalance(const BalanceEvent& e) override { events_.emplace_back(e); }
-  void FlushTo(EventSink& sink);  // in order, then clears
+  void FlushTo(EventSink& sink);  // in order, then OnEventsEnd, then clears
   std::vector<Event>& events() { return events_; }
   void clear() { events_.clear(); }
 

@@ -69,6 +69,7 @@ void EventBuffer::FlushTo(EventSink& sink) {
                           [&](const BalanceEvent& x) { sink.OnBalance(x); }},
                e);
   }
+  sink.OnEventsEnd();
   events_.clear();
 }
 

@@ -94,12 +94,27 @@ void MarketFeed::Publish(std::string_view topic, engine::Uid uid, std::string te
                       std::make_shared<const std::string>(std::move(text)));
 }
 
+// Bounds a level2 message (and the time a busy symbol's changes wait).
+constexpr std::size_t kMaxLevel2Changes = 100;
+
 void MarketFeed::OnBook(const engine::BookEvent& e) {
   SymbolFeed& f = symbols_[e.symbol];
   ++f.version;
-  if (publisher_->HasSubscribers(f.level2_topic)) {
-    Publish(f.level2_topic, 0, Level2Message(markets_, f.level2_topic, e));
-  }
+  if (!publisher_->HasSubscribers(f.level2_topic)) return;
+  if (f.level2.empty()) level2_held_.push_back(e.symbol);
+  f.level2.push_back(e);
+  if (f.level2.size() == kMaxLevel2Changes) PublishLevel2(f);
+}
+
+void MarketFeed::OnEventsEnd() {
+  for (const engine::SymbolId s : level2_held_) PublishLevel2(symbols_[s]);
+  level2_held_.clear();
+}
+
+void MarketFeed::PublishLevel2(SymbolFeed& f) {
+  if (f.level2.empty()) return;
+  Publish(f.level2_topic, 0, Level2Message(markets_, f.level2_topic, f.level2));
+  f.level2.clear();
 }
 
 void MarketFeed::OnTrade(const engine::TradeEvent& e) {

@@ -2,9 +2,11 @@
 // KuCoin push messages and hands them to the Publisher (the WebSocket hub).
 //
 // Real-time topics are published per event, serialized once, and only when
-// Publisher::HasSubscribers says someone listens: /market/level2 (one
-// trade.l2update per level change, carrying the book sequence, so it stitches
-// onto GET /api/v3/market/orderbook/level2), /market/match, /market/candles
+// Publisher::HasSubscribers says someone listens: /market/level2 (a
+// trade.l2update per symbol per group of events, i.e. per engine batch, each
+// change carrying its book sequence, so it stitches onto GET
+// /api/v3/market/orderbook/level2; one message per change would cost a frame
+// per subscriber per change under load), /market/match, /market/candles
 // (every interval), and the private /spotMarket/tradeOrdersV2,
 // /spotMarket/tradeOrders and /account/balance.
 //
@@ -57,6 +59,7 @@ class MarketFeed final : public engine::EventSink {
   void OnTrade(const engine::TradeEvent& e) override;
   void OnBook(const engine::BookEvent& e) override;
   void OnBalance(const engine::BalanceEvent& e) override;
+  void OnEventsEnd() override;  // publishes the level2 changes held since the last
 
   // Publishes the throttled topics that are due at `now` (engine time, ns).
   void Flush(const engine::Exchange& exchange, engine::Timestamp now);
@@ -77,13 +80,15 @@ class MarketFeed final : public engine::EventSink {
     std::array<std::string, engine::kCandleIntervals> candle_topics;
     std::array<engine::Candle, engine::kCandleIntervals> candles{};
     std::array<bool, engine::kCandleIntervals> has_candle{};
-    std::uint64_t version = 1;  // bumped by every book or trade event
+    std::uint64_t version = 1;              // bumped by every book or trade event
+    std::vector<engine::BookEvent> level2;  // changes not yet published
     Pushed ticker, ticker_all, depth5, depth50, snapshot, market_snapshot;
   };
 
   enum class Due { kNo, kChanged, kFirstSubscriber };
 
   void Publish(std::string_view topic, engine::Uid uid, std::string text);
+  void PublishLevel2(SymbolFeed& f);
   // Whether a throttled topic should be pushed now: it has subscribers and
   // either gained its first or the symbol changed since the last push.
   Due Check(std::string_view topic, Pushed& p, std::uint64_t version) const;
@@ -97,6 +102,7 @@ class MarketFeed final : public engine::EventSink {
   Publisher* publisher_;
   FeedOptions options_;
   std::vector<SymbolFeed> symbols_;
+  std::vector<engine::SymbolId> level2_held_;  // symbols whose `level2` is not empty
   engine::Timestamp last_ticker_ = 0;
   engine::Timestamp last_depth_ = 0;
   engine::Timestamp last_snapshot_ = 0;

@@ -64,13 +64,17 @@ std::vector<engine::Event> RecordEvents(int commands) {
   return std::move(buffer.events());
 }
 
+// In groups of 32 events, as the CommandLoop hands a batch's events on.
 void Deliver(MarketFeed& feed, const std::vector<engine::Event>& events) {
+  std::size_t n = 0;
   for (const engine::Event& e : events) {
+    if (++n % 32 == 0) feed.OnEventsEnd();
     if (const auto* x = std::get_if<engine::OrderEvent>(&e)) feed.OnOrder(*x);
     if (const auto* x = std::get_if<engine::TradeEvent>(&e)) feed.OnTrade(*x);
     if (const auto* x = std::get_if<engine::BookEvent>(&e)) feed.OnBook(*x);
     if (const auto* x = std::get_if<engine::BalanceEvent>(&e)) feed.OnBalance(*x);
   }
+  feed.OnEventsEnd();
 }
 
 void BM_FeedEvents(benchmark::State& state) {

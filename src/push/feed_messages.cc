@@ -196,11 +196,13 @@ bool operator==(const TopOfBook& a, const TopOfBook& b) {
 }
 
 std::string Level2Message(const engine::MarketConfig& markets, std::string_view topic,
-                          const engine::BookEvent& e) {
-  const int bs = markets.base_scale(e.symbol);
-  const int qs = markets.quote_scale(e.symbol);
+                          std::span<const engine::BookEvent> levels) {
+  const engine::BookEvent& first = levels.front();
+  const engine::BookEvent& last = levels.back();
+  const int bs = markets.base_scale(first.symbol);
+  const int qs = markets.quote_scale(first.symbol);
   std::string out;
-  out.reserve(256);
+  out.reserve(192 + 40 * levels.size());
   {
     Object o(out);
     Envelope(o, topic, "trade.l2update");
@@ -212,7 +214,9 @@ std::string Level2Message(const engine::MarketConfig& markets, std::string_view 
       for (const engine::Side side : {engine::Side::kSell, engine::Side::kBuy}) {
         std::string& list = changes.Nested(side == engine::Side::kSell ? "asks" : "bids");
         list.push_back('[');
-        if (e.side == side) {
+        for (const engine::BookEvent& e : levels) {
+          if (e.side != side) continue;
+          if (list.back() != '[') list.push_back(',');
           list.append("[\"");
           AppendDecimal(list, e.price, qs);
           list.append("\",\"");
@@ -224,10 +228,10 @@ std::string Level2Message(const engine::MarketConfig& markets, std::string_view 
         list.push_back(']');
       }
     }
-    data.Int("sequenceEnd", e.sequence);
-    data.Int("sequenceStart", e.sequence);
-    data.Str("symbol", markets.symbol(e.symbol).symbol);
-    data.Int("time", Millis(e.ts));
+    data.Int("sequenceEnd", last.sequence);
+    data.Int("sequenceStart", first.sequence);
+    data.Str("symbol", markets.symbol(first.symbol).symbol);
+    data.Int("time", Millis(last.ts));
   }
   return out;
 }

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,10 +34,11 @@ inline constexpr std::string_view kOrdersV2Topic = "/spotMarket/tradeOrdersV2";
 inline constexpr std::string_view kOrdersV1Topic = "/spotMarket/tradeOrders";
 inline constexpr std::string_view kBalanceTopic = "/account/balance";
 
-// /market/level2:{symbol}, subject trade.l2update: one level change, with
-// sequenceStart == sequenceEnd == the event's book sequence.
+// /market/level2:{symbol}, subject trade.l2update: consecutive level changes
+// of one symbol (non-empty, in sequence order), each [price, size, sequence],
+// with sequenceStart/sequenceEnd the first and last change's book sequence.
 std::string Level2Message(const engine::MarketConfig& markets, std::string_view topic,
-                          const engine::BookEvent& e);
+                          std::span<const engine::BookEvent> levels);
 
 // /market/match:{symbol}, subject trade.l3match.
 std::string MatchMessage(const engine::MarketConfig& markets, std::string_view topic,

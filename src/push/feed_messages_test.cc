@@ -57,6 +57,26 @@ TEST_F(FeedMessagesTest, Level2UpdateCarriesTheBookSequence) {
   EXPECT_EQ(sent[0].uid, 0);
 }
 
+// All of one symbol's changes handed on together (one engine batch) go out in
+// one message, in sequence order, under the first and last sequence.
+TEST_F(FeedMessagesTest, Level2ChangesOfOneBatchShareAMessage) {
+  pub_.Subscribe("/market/level2:BTC-USDT");
+  Deposit(1, "USDT", "2000");
+  Deposit(2, "BTC", "1");
+  pub_.sent.clear();
+  Run(Limit(1, Side::kBuy, "50000", "0.01"));
+  Run(Limit(1, Side::kBuy, "49999", "0.01"));
+  Run(Limit(2, Side::kSell, "50001", "0.02"));
+  events_.FlushTo(feed_);
+  const auto sent = pub_.To("/market/level2:BTC-USDT");
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(*sent[0].frame,
+            R"({"type":"message","topic":"/market/level2:BTC-USDT","subject":"trade.l2update",)"
+            R"("data":{"changes":{"asks":[["50001","0.02","3"]],)"
+            R"("bids":[["50000","0.01","1"],["49999","0.01","2"]]},"sequenceEnd":3,)"
+            R"("sequenceStart":1,"symbol":"BTC-USDT","time":1700000000000}})");
+}
+
 TEST_F(FeedMessagesTest, MatchIsTradeL3Match) {
   pub_.Subscribe("/market/match:BTC-USDT");
   Trade();
