@@ -81,7 +81,7 @@ std::optional<engine::Deposit> ParseDeposit(const DepositRequest& request,
   return deposit;
 }
 
-AdminInbox::AdminInbox(const std::string& journal_path) : db_(journal_path) {
+AdminInbox::AdminInbox(const std::string& journal_path) : db_(PrepareJournalFile(journal_path)) {
   EnsureJournalSchema(db_);
 }
 

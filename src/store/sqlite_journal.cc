@@ -41,10 +41,9 @@ int AcquireWriterLock(const std::string& journal_path) {
   return fd;
 }
 
-// A new journal gets 64 KiB pages: a batch's blob then takes 16x fewer WAL
-// frames (each a header, a page write and a checksum pass). The page size of
-// an existing file stays (it is fixed once the file is in WAL mode).
-const std::string& CreateWithLargePages(const std::string& path) {
+}  // namespace
+
+const std::string& PrepareJournalFile(const std::string& path) {
   if (std::filesystem::exists(path)) return path;
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) ==
@@ -54,6 +53,8 @@ const std::string& CreateWithLargePages(const std::string& path) {
   sqlite3_close(db);  // any failure surfaces when Database opens the file
   return path;
 }
+
+namespace {
 
 bool SameDeposit(const engine::Deposit& a, const engine::Deposit& b) {
   return a.uid == b.uid && a.currency == b.currency && a.account == b.account &&
@@ -113,7 +114,7 @@ void EnsureJournalSchema(Database& db) {
 
 SqliteJournal::SqliteJournal(const std::string& path, SqliteJournalOptions options)
     : lock_{AcquireWriterLock(path)},
-      db_(CreateWithLargePages(path)),
+      db_(PrepareJournalFile(path)),
       checkpoint_pages_(std::max<int64_t>(1, options.autocheckpoint_pages)) {
   EnsureJournalSchema(db_);
   insert_batch_.emplace(db_.handle(),

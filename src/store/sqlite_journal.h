@@ -55,6 +55,12 @@ namespace kc::store {
 // <data_dir>/journal.db
 std::string JournalPath(const std::string& data_dir);
 
+// Before the first connection to a journal file: a new file gets 64 KiB pages,
+// so a batch's blob takes 16x fewer WAL frames (each a header, a page write
+// and a checksum pass); an existing file keeps its page size (fixed once the
+// file is in WAL mode). Returns `path`.
+const std::string& PrepareJournalFile(const std::string& path);
+
 // True when a live process holds the journal's writer lock (a server runs).
 bool JournalInUse(const std::string& journal_path);
 

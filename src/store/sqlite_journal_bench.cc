@@ -173,10 +173,14 @@ BENCHMARK(BM_LoopWithJournal)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Us
 // last command of every chunk carries a completion whose Reply (released
 // once durable) records the ack latency from its chunk's submit.
 // range(1) = 1: SQLite journal on $KC_BENCH_DIR; 0: memory journal.
+// range(2): offered load in commands/s over all producers (chunks paced to
+// it), 0 = as fast as the queue takes them (the latency then is mostly the
+// time spent queued behind the bounded queue and in-flight work).
 // Reports commands/s, commands_per_fsync and ack latency p50/p99 (us).
 void BM_EngineWithJournal(benchmark::State& state) {
   const auto producers = static_cast<int>(state.range(0));
   const bool durable = state.range(1) == 1;
+  const auto offered = static_cast<double>(state.range(2));
   constexpr int kPerProducer = 1'000'000;
   constexpr std::size_t kChunk = 256;
   std::vector<std::vector<engine::Command>> work(static_cast<std::size_t>(producers));
@@ -204,11 +208,17 @@ void BM_EngineWithJournal(benchmark::State& state) {
     loop.Start();
     state.ResumeTiming();
     std::vector<std::thread> threads;
+    const auto start = Steady::now();
     for (int t = 0; t < producers; ++t) {
       threads.emplace_back([&, t] {
         const auto& commands = work[static_cast<std::size_t>(t)];
         for (std::size_t i = 0; i < commands.size(); i += kChunk) {
           const std::size_t n = std::min(kChunk, commands.size() - i);
+          if (offered > 0) {
+            std::this_thread::sleep_until(start +
+                                          std::chrono::nanoseconds(static_cast<std::int64_t>(
+                                              static_cast<double>(i) * 1e9 * producers / offered)));
+          }
           const auto t0 = Steady::now();
           const std::span<const engine::Command> head(commands.data() + i, n - 1);
           while (!loop.Submit(head, nullptr)) std::this_thread::yield();
@@ -247,9 +257,11 @@ void BM_EngineWithJournal(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_EngineWithJournal)
-    ->Args({1, 1})
-    ->Args({2, 1})
-    ->Args({2, 0})
+    ->Args({1, 1, 0})
+    ->Args({2, 1, 0})
+    ->Args({2, 0, 0})
+    ->Args({1, 1, 200'000})
+    ->Args({1, 1, 500'000})
     ->Unit(benchmark::kMillisecond)
     ->Iterations(2)
     ->UseRealTime();
