@@ -105,7 +105,7 @@ struct Server::Parts {
       store::SqliteJournalOptions{config.journal.wal_autocheckpoint_pages}};
   // WebSocket push: bullet tokens, sessions, the fan-out hub (the Publisher).
   push::PushService push{config.markets ? *config.markets : engine::DefaultMarkets(), clock,
-                         config.push};
+                         config.push, box.Derive("kcgate bullet tokens v1")};
   // Engine events -> push messages, published through the hub.
   push::MarketFeed feed{config.markets ? *config.markets : engine::DefaultMarkets(),
                         &push.publisher()};

@@ -77,8 +77,13 @@ bool FromBase64Url(std::string_view text, unsigned char* out, size_t size) {
 
 }  // namespace
 
-BulletTokens::BulletTokens(const Clock& clock, int64_t ttl_ms) : clock_(clock), ttl_ms_(ttl_ms) {
-  if (RAND_bytes(secret_.data(), static_cast<int>(secret_.size())) != 1) std::abort();
+BulletTokens::BulletTokens(const Clock& clock, int64_t ttl_ms, std::optional<Secret> secret)
+    : clock_(clock), ttl_ms_(ttl_ms) {
+  if (secret) {
+    secret_ = *secret;
+  } else if (RAND_bytes(secret_.data(), static_cast<int>(secret_.size())) != 1) {
+    std::abort();
+  }
 }
 
 std::string BulletTokens::IssuePublic() const { return Issue(0, false); }

@@ -2,10 +2,11 @@
 // and a WebSocket connection presents as ?token=. A token is self-contained
 // and sealed: base64url (no padding, so it is URL-safe even when a client
 // appends it unencoded) of {version, expiry, uid, 16 CSPRNG bytes} followed by
-// a 128-bit HMAC-SHA256 tag under a per-process secret. Nothing is stored per
-// token, so issuing tokens costs no memory and any thread may verify them.
-// Tokens do not survive a restart (the secret is drawn at start-up); clients
-// fetch a new one on reconnect, as they do with KuCoin.
+// a 128-bit HMAC-SHA256 tag under a secret. Nothing is stored per token, so
+// issuing tokens costs no memory and any thread may verify them. The server
+// derives the secret from its master key, so tokens stay valid across a
+// restart and on every node sharing that key (a client reconnecting with the
+// token it holds, as KuCoin's SDKs do, is not refused).
 #pragma once
 
 #include <array>
@@ -26,8 +27,10 @@ struct TokenGrant {
 
 class BulletTokens {
  public:
-  // Draws the sealing secret from the CSPRNG. Aborts if the CSPRNG fails.
-  BulletTokens(const Clock& clock, int64_t ttl_ms);
+  using Secret = std::array<unsigned char, 32>;
+  // Seals with `secret`, or without one with a secret drawn from the CSPRNG
+  // (aborts if the CSPRNG fails).
+  BulletTokens(const Clock& clock, int64_t ttl_ms, std::optional<Secret> secret = std::nullopt);
 
   // A public token (uid 0), or a private one bound to `uid`.
   std::string IssuePublic() const;
@@ -41,7 +44,7 @@ class BulletTokens {
 
   const Clock& clock_;
   int64_t ttl_ms_;
-  std::array<unsigned char, 32> secret_{};
+  Secret secret_{};
 };
 
 }  // namespace kc::push

@@ -44,6 +44,20 @@ TEST(BulletTokens, ExpireAfterTheirLifetime) {
   EXPECT_FALSE(tokens.Verify(token));
 }
 
+TEST(BulletTokens, TheSameSecretVerifiesAcrossInstances) {
+  ManualClock clock(1'700'000'000'000);
+  BulletTokens::Secret secret{};
+  secret[0] = 42;
+  BulletTokens before_restart(clock, 1000, secret);
+  BulletTokens after_restart(clock, 1000, secret);
+  const auto grant = after_restart.Verify(before_restart.IssuePrivate(9));
+  ASSERT_TRUE(grant);
+  EXPECT_EQ(grant->uid, 9);
+  BulletTokens::Secret other = secret;
+  other[1] = 1;
+  EXPECT_FALSE(BulletTokens(clock, 1000, other).Verify(before_restart.IssuePrivate(9)));
+}
+
 TEST(BulletTokens, RefuseForgedTamperedAndForeignTokens) {
   ManualClock clock(1'700'000'000'000);
   BulletTokens tokens(clock, 1000);

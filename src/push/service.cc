@@ -74,9 +74,10 @@ std::string GeneratedConnectId() {
 
 }  // namespace
 
-PushService::PushService(const engine::MarketConfig& markets, const Clock& clock, Options options)
+PushService::PushService(const engine::MarketConfig& markets, const Clock& clock, Options options,
+                         std::optional<BulletTokens::Secret> token_secret)
     : options_(std::move(options)),
-      tokens_(clock, options_.token_ttl_ms),
+      tokens_(clock, options_.token_ttl_ms, token_secret),
       topics_(markets),
       hub_(options_) {
   if (!options_.endpoint.empty()) {

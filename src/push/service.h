@@ -12,6 +12,7 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,7 +39,9 @@ class PushService {
  public:
   // May be built before the event loops exist (the feed needs the Publisher
   // while the engine replays its journal).
-  PushService(const engine::MarketConfig& markets, const Clock& clock, Options options);
+  // `token_secret` seals bullet tokens (a random one per process without it).
+  PushService(const engine::MarketConfig& markets, const Clock& clock, Options options,
+              std::optional<BulletTokens::Secret> token_secret = std::nullopt);
 
   // The loops sessions run on; once, before serving.
   void SetLoops(std::vector<boost::asio::io_context*> loops) { hub_.SetLoops(std::move(loops)); }

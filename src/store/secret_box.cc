@@ -91,6 +91,11 @@ std::string SecretBox::Seal(std::string_view plaintext) const {
   return gateway::Base64Encode(out);
 }
 
+SecretBox::Key SecretBox::Derive(std::string_view purpose) const {
+  return gateway::HmacSha256(
+      std::string_view(reinterpret_cast<const char*>(key_.data()), key_.size()), {purpose});
+}
+
 std::optional<std::string> SecretBox::Open(std::string_view sealed) const {
   auto raw = gateway::Base64Decode(sealed);
   if (!raw || raw->size() < kNonceBytes + kTagBytes) return std::nullopt;

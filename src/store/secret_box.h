@@ -28,6 +28,11 @@ class SecretBox {
   // nullopt when the sealed text was not produced under this key or was altered.
   std::optional<std::string> Open(std::string_view sealed) const;
 
+  // A key for another purpose, derived from the master key (HMAC-SHA256 of
+  // `purpose`): the same on every start and every node sharing the master key,
+  // and unrelated to it and to other purposes' keys.
+  Key Derive(std::string_view purpose) const;
+
  private:
   Key key_;
 };

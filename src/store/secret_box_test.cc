@@ -17,6 +17,15 @@ TEST(SecretBox, SealsAndOpens) {
   EXPECT_NE(box->Seal("same"), box->Seal("same")) << "nonces must differ";
 }
 
+TEST(SecretBox, DerivedKeysAreStablePerPurposeAndKey) {
+  auto box = SecretBox::FromHex(std::string(64, 'a'));
+  auto same = SecretBox::FromHex(std::string(64, 'a'));
+  auto other = SecretBox::FromHex(std::string(64, 'b'));
+  EXPECT_EQ(box->Derive("bullet"), same->Derive("bullet"));
+  EXPECT_NE(box->Derive("bullet"), box->Derive("other"));
+  EXPECT_NE(box->Derive("bullet"), other->Derive("bullet"));
+}
+
 TEST(SecretBox, RefusesAlteredTextAndOtherKeys) {
   auto box = SecretBox::FromHex(std::string(64, 'a'));
   auto other = SecretBox::FromHex(std::string(64, 'b'));
