@@ -179,7 +179,8 @@ struct SnapshotPolicy {
   uint64_t every_commands = 100'000;  // 0: no count trigger
   int64_t every_ms = 60'000;          // 0: no time trigger
 };
-// Before loop.Start(): once `every_commands` commands were journaled since
+// After ReplayInto (it counts from the journal's position then), before
+// loop.Start(): once `every_commands` commands were journaled since
 // the last snapshot, or `every_ms` passed with at least one, the engine thread
 // serializes the state right after a batch applied and the writer thread
 // stores it right after that batch's Sync. A failed write is logged (the
