@@ -68,6 +68,8 @@ BusinessError ForReject(RejectReason reason) {
       return {"400100", "newPrice and newSize cannot both be empty."};
     case RejectReason::kTooManyOrders:
       return {"200003", "Number of orders breached the limit"};
+    case RejectReason::kInvalidTimeout:
+      return {"400100", "timeout not in the given range!"};
   }
   return {"500000", "Internal Server Error"};
 }

@@ -26,7 +26,7 @@ TEST(BusinessErrorTest, KuCoinsOwnCodesAndTexts) {
 }
 
 TEST(BusinessErrorTest, EveryRejectionRendersAsHttp200WithItsCode) {
-  for (int i = 1; i <= static_cast<int>(RejectReason::kTooManyOrders); ++i) {
+  for (int i = 1; i <= static_cast<int>(RejectReason::kInvalidTimeout); ++i) {
     const auto reason = static_cast<RejectReason>(i);
     const BusinessError e = ForReject(reason);
     EXPECT_EQ(e.code.size(), 6u) << engine::ToString(reason);

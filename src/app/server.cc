@@ -8,6 +8,7 @@
 
 #include "api/account_routes.h"
 #include "api/bullet_routes.h"
+#include "api/dead_cancel_routes.h"
 #include "api/fill_routes.h"
 #include "api/listed_derivatives_routes.h"
 #include "api/market_routes.h"
@@ -76,6 +77,7 @@ struct Server::Parts {
     api::AddAccountRoutes(routes, engine_loop);
     api::AddOrderRoutes(routes, engine_loop, clock);
     api::AddFillRoutes(routes, engine_loop, clock);
+    api::AddDeadCancelRoutes(routes, engine_loop, clock);
     api::AddListedDerivativesRoutes(routes, clock);
     std::vector<boost::asio::io_context*> contexts;
     for (size_t i = 0; i < loops.size(); ++i) contexts.push_back(&loops.At(i));

@@ -130,6 +130,7 @@ enum Tag : std::uint8_t {
   kAmend,
   kExpire,
   kReduce,
+  kSetDeadCancel,
 };
 
 std::uint32_t Crc32(std::string_view body) {
@@ -249,6 +250,14 @@ void EncodeCommand(const TimedCommand& tc, std::string* out) {
     w.Id(d->order_id);
     w.Int(d->symbol);
     w.Int(d->size);
+  } else if (const auto* k = std::get_if<SetDeadCancel>(&tc.command)) {
+    w.Int(std::uint8_t{kSetDeadCancel});
+    w.Int(k->uid);
+    w.Int(k->timeout);
+    w.Int(k->symbol_count);
+    for (std::size_t i = 0; i < k->symbol_count && i < kMaxDeadCancelSymbols; ++i) {
+      w.Int(k->symbols[i]);
+    }
   }
 }
 
@@ -325,6 +334,14 @@ bool DecodeCommand(std::string_view body, TimedCommand* out) {
     case kReduce: {
       ReduceOrder c;
       ok = r.Int(&c.uid) && r.Id(&c.order_id) && r.Int(&c.symbol) && r.Int(&c.size);
+      out->command = c;
+      break;
+    }
+    case kSetDeadCancel: {
+      SetDeadCancel c;
+      ok = r.Int(&c.uid) && r.Int(&c.timeout) && r.Int(&c.symbol_count) &&
+           c.symbol_count <= kMaxDeadCancelSymbols;
+      for (std::size_t i = 0; ok && i < c.symbol_count; ++i) ok = r.Int(&c.symbols[i]);
       out->command = c;
       break;
     }

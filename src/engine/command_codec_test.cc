@@ -27,6 +27,11 @@ std::vector<TimedCommand> Samples() {
   a.uid = 7;
   a.order_id = OrderId{0x6705f5c3, 0x11545b000157d3ebull};
   a.new_size = 5;
+  SetDeadCancel dcp;
+  dcp.uid = 9;
+  dcp.timeout = 86'400;
+  dcp.symbol_count = 3;
+  dcp.symbols = {4, 0, 65'535};
   return {
       {1, Deposit{1, 2, AccountType::kTrade, 100}},
       {2, InnerTransfer{1, 2, AccountType::kMain, AccountType::kTrade, 5, {}}},
@@ -38,6 +43,8 @@ std::vector<TimedCommand> Samples() {
       {8, a},
       {-9, ExpireOrders{123}},
       {10, ReduceOrder{9, OrderId{0x6705f5c3, 77}, 2, 12345}},
+      {11, dcp},
+      {12, SetDeadCancel{9, -1, 0, {}}},
   };
 }
 
@@ -101,6 +108,11 @@ TEST(CommandCodec, DecodeRejectsGarbageWithoutCrashing) {
     while (ReadRecord(&in, &c) == ReadStatus::kOk) {
     }
   }
+  // A dead-cancel-all naming more pairs than KuCoin allows is refused.
+  SetDeadCancel too_many;
+  too_many.symbol_count = kMaxDeadCancelSymbols + 1;
+  TimedCommand decoded;
+  EXPECT_FALSE(DecodeCommand(Encoded({1, too_many}), &decoded));
   // Enum values out of range are refused.
   std::string body = Encoded(Samples()[0]);
   body[body.size() - 9] = 7;  // the account type byte

@@ -5,6 +5,7 @@
 // engine thread.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <variant>
@@ -94,8 +95,26 @@ struct ExpireOrders {
   Timestamp now = 0;
 };
 
+// KuCoin's dead-cancel-all (DCP, POST /api/v1/hf/orders/dead-cancel-all):
+// unless set again within `timeout` seconds of this command, ExpireOrders
+// cancels the user's active orders on `symbols` (all pairs when none) and
+// clears the setting. A timeout of -1 clears it at once.
+inline constexpr std::size_t kMaxDeadCancelSymbols = 50;  // KuCoin's limit
+inline constexpr std::int32_t kDeadCancelMinTimeout = 5;
+inline constexpr std::int32_t kDeadCancelMaxTimeout = 86'400;
+struct SetDeadCancel {
+  Uid uid = 0;
+  std::int32_t timeout = 0;  // seconds: -1, or 5..86400
+  std::uint8_t symbol_count = 0;
+  // 16-bit ids keep the command no larger than a PlaceOrder (commands are
+  // copied by value through the loop); the api refuses larger ids.
+  std::array<std::uint16_t, kMaxDeadCancelSymbols> symbols{};
+};
+
 using Command = std::variant<Deposit, InnerTransfer, PlaceOrder, CancelOrder, CancelByClientOid,
-                             CancelAll, AmendOrder, ExpireOrders, ReduceOrder>;
+                             CancelAll, AmendOrder, ExpireOrders, ReduceOrder, SetDeadCancel>;
+
+static_assert(sizeof(SetDeadCancel) <= sizeof(PlaceOrder));
 
 struct TimedCommand {
   Timestamp ts = 0;
@@ -111,6 +130,8 @@ struct CommandResult {
   Units reduced = 0;
   // Duplicate clientOid: the order that already holds it.
   OrderId existing_order_id{};
+  // SetDeadCancel: the engine time it applied at (KuCoin's currentTime).
+  Timestamp at = 0;
   // CancelAll / ExpireOrders: every order canceled.
   std::vector<OrderId> canceled;
 

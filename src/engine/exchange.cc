@@ -107,7 +107,8 @@ CommandResult Exchange::Apply(const TimedCommand& command) {
                             [&](const CancelAll& c) { return DoCancelAll(c, ts); },
                             [&](const AmendOrder& c) { return DoAmend(c, ts); },
                             [&](const ExpireOrders& c) { return DoExpire(c, ts); },
-                            [&](const ReduceOrder& c) { return DoReduce(c, ts); }},
+                            [&](const ReduceOrder& c) { return DoReduce(c, ts); },
+                            [&](const SetDeadCancel& c) { return DoSetDeadCancel(c, ts); }},
                  command.command);
   accounts_.FlushEvents(*sink_, ts);
   return result;
@@ -589,12 +590,75 @@ CommandResult Exchange::DoExpire(const ExpireOrders& c, Timestamp ts) {
     r.canceled.push_back(pool_[static_cast<std::uint32_t>(*index)].id);
     CancelActive(static_cast<std::uint32_t>(*index), ts);
   }
+  // Dead-cancel-all settings not renewed in time, earliest first.
+  while (!dead_cancel_triggers_.empty() && dead_cancel_triggers_.begin()->first <= c.now) {
+    const Uid uid = dead_cancel_triggers_.begin()->second;
+    const DeadCancel setting = dead_cancels_.at(uid);
+    ClearDeadCancel(uid);
+    const UserOrders* user = users_.find(uid);
+    if (user == nullptr) continue;
+    std::vector<std::uint32_t> victims;
+    for (std::uint32_t k = user->head; k != kNoOrder; k = pool_[k].user_next) {
+      const SymbolId s = pool_[k].symbol;
+      if (setting.symbols.empty() ||
+          std::find(setting.symbols.begin(), setting.symbols.end(), s) != setting.symbols.end()) {
+        victims.push_back(k);
+      }
+    }
+    std::reverse(victims.begin(), victims.end());  // oldest first, as CancelAll
+    for (std::uint32_t k : victims) {
+      r.canceled.push_back(pool_[k].id);
+      CancelActive(k, ts);
+    }
+  }
   return r;
 }
 
+CommandResult Exchange::DoSetDeadCancel(const SetDeadCancel& c, Timestamp ts) {
+  CommandResult r;
+  r.at = ts;
+  if (c.timeout != -1 && (c.timeout < kDeadCancelMinTimeout || c.timeout > kDeadCancelMaxTimeout)) {
+    r.reject = RejectReason::kInvalidTimeout;
+    return r;
+  }
+  DeadCancel setting;
+  setting.timeout = c.timeout;
+  for (std::size_t i = 0; i < c.symbol_count && i < kMaxDeadCancelSymbols; ++i) {
+    if (c.symbols[i] >= markets_.symbols.size()) {
+      r.reject = RejectReason::kUnknownSymbol;
+      return r;
+    }
+    setting.symbols.push_back(c.symbols[i]);
+  }
+  ClearDeadCancel(c.uid);
+  if (c.timeout == -1) return r;
+  setting.set_at = ts;
+  setting.trigger_at = ts + c.timeout * kNanosPerSecond;
+  dead_cancel_triggers_.insert({setting.trigger_at, c.uid});
+  dead_cancels_.emplace(c.uid, std::move(setting));
+  return r;
+}
+
+void Exchange::ClearDeadCancel(Uid uid) {
+  const auto it = dead_cancels_.find(uid);
+  if (it == dead_cancels_.end()) return;
+  dead_cancel_triggers_.erase({it->second.trigger_at, uid});
+  dead_cancels_.erase(it);
+}
+
+std::optional<DeadCancel> Exchange::DeadCancelOf(Uid uid) const {
+  const auto it = dead_cancels_.find(uid);
+  if (it == dead_cancels_.end()) return std::nullopt;
+  return it->second;
+}
+
 std::optional<Timestamp> Exchange::NextExpiry() const {
-  if (expiries_.empty()) return std::nullopt;
-  return expiries_.begin()->first;
+  std::optional<Timestamp> next;
+  if (!expiries_.empty()) next = expiries_.begin()->first;
+  if (!dead_cancel_triggers_.empty() && (!next || dead_cancel_triggers_.begin()->first < *next)) {
+    next = dead_cancel_triggers_.begin()->first;
+  }
+  return next;
 }
 
 OrderEvent Exchange::MakeEvent(const Order& o, OrderEventType type, Timestamp ts) const {
@@ -724,6 +788,12 @@ std::uint64_t Exchange::StateDigest() const {
         }
       }
     }
+  }
+  for (const auto& [uid, d] : dead_cancels_) {
+    h = Mix(h, uid);
+    h = Mix(h, static_cast<std::uint64_t>(d.timeout));
+    h = Mix(h, static_cast<std::uint64_t>(d.set_at));
+    for (SymbolId s : d.symbols) h = Mix(h, s);
   }
   done_.ForEachNewest([&](const Order& o) {
     h = Mix(h, o.id.seq);

@@ -27,6 +27,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -99,6 +100,14 @@ struct BookSnapshot {
   std::vector<BookLevel> asks;  // best first
 };
 
+// A user's dead-cancel-all setting (SetDeadCancel), until it fires or is cleared.
+struct DeadCancel {
+  std::int32_t timeout = 0;       // seconds
+  std::vector<SymbolId> symbols;  // as set; empty: all pairs
+  Timestamp set_at = 0;
+  Timestamp trigger_at = 0;  // set_at + timeout
+};
+
 class Exchange {
  public:
   // `sink` must outlive the Exchange.
@@ -126,7 +135,9 @@ class Exchange {
   const MarketData& market_data(SymbolId symbol) const { return market_data_.at(symbol); }
   const Accounts& accounts() const { return accounts_; }
   Units fees_collected(CurrencyId currency) const { return fees_.at(currency); }
-  // The earliest GTT expiry, if any (CommandLoop issues ExpireOrders then).
+  std::optional<DeadCancel> DeadCancelOf(Uid uid) const;
+  // The earliest GTT expiry or dead-cancel-all trigger, if any (CommandLoop
+  // issues ExpireOrders then).
   std::optional<Timestamp> NextExpiry() const;
   // A hash of all state that replay must reproduce.
   std::uint64_t StateDigest() const;
@@ -160,6 +171,8 @@ class Exchange {
   CommandResult DoAmend(const AmendOrder& c, Timestamp ts);
   CommandResult DoExpire(const ExpireOrders& c, Timestamp ts);
   CommandResult DoReduce(const ReduceOrder& c, Timestamp ts);
+  CommandResult DoSetDeadCancel(const SetDeadCancel& c, Timestamp ts);
+  void ClearDeadCancel(Uid uid);
 
   // Parameter checks of a new order (no balances, no book).
   RejectReason Validate(const PlaceOrder& c) const;
@@ -208,6 +221,9 @@ class Exchange {
   Ring<Fill> fills_;
   IdMap<UserOrders> users_;
   std::set<std::pair<Timestamp, std::uint64_t>> expiries_;  // (expire_at, seq)
+  // Ordered maps: snapshots and StateDigest walk them in a stable order.
+  std::map<Uid, DeadCancel> dead_cancels_;
+  std::set<std::pair<Timestamp, Uid>> dead_cancel_triggers_;  // (trigger_at, uid)
 
   std::uint64_t next_order_seq_ = 1;
   std::uint64_t next_trade_id_ = 1;

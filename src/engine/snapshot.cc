@@ -416,6 +416,7 @@ class SnapshotAccess {
   static bool Decode(Reader& r, Exchange& ex);
   static bool DecodeAccounts(Reader& r, Exchange& ex);
   static bool DecodeOrders(Reader& r, Exchange& ex);
+  static bool DecodeDeadCancels(Reader& r, Exchange& ex);
 };
 
 void SnapshotAccess::Save(const Exchange& ex, std::string* out) {
@@ -481,6 +482,16 @@ void SnapshotAccess::Save(const Exchange& ex, std::string* out) {
   for (const auto& [at, seq] : ex.expiries_) {
     w.I64(at);
     w.U64(seq);
+  }
+  // Dead-cancel-all settings (version 2), in uid order.
+  w.U64(ex.dead_cancels_.size());
+  for (const auto& [uid, d] : ex.dead_cancels_) {
+    w.U64(uid);
+    w.I64(d.timeout);
+    w.I64(d.set_at);
+    w.I64(d.trigger_at);
+    w.U64(d.symbols.size());
+    for (SymbolId s : d.symbols) w.U32(s);
   }
 
   // Public market data.
@@ -680,6 +691,34 @@ bool SnapshotAccess::DecodeOrders(Reader& r, Exchange& ex) {
   return r.ok();
 }
 
+bool SnapshotAccess::DecodeDeadCancels(Reader& r, Exchange& ex) {
+  const std::size_t n = r.Count(5 * 8);
+  for (std::size_t k = 0; k < n; ++k) {
+    const Uid uid = r.U64();
+    DeadCancel d;
+    d.timeout = static_cast<std::int32_t>(r.I64());
+    d.set_at = r.I64();
+    d.trigger_at = r.I64();
+    d.symbols.resize(r.Count(4));
+    for (SymbolId& s : d.symbols) s = r.U32();
+    if (!r.ok()) return false;
+    const bool symbols_ok = d.symbols.size() <= kMaxDeadCancelSymbols &&
+                            std::all_of(d.symbols.begin(), d.symbols.end(),
+                                        [&](SymbolId s) { return s < ex.markets_.symbols.size(); });
+    if (d.timeout < kDeadCancelMinTimeout || d.timeout > kDeadCancelMaxTimeout || !symbols_ok ||
+        d.trigger_at != d.set_at + d.timeout * kNanosPerSecond) {
+      r.Fail("a dead-cancel-all setting is out of range");
+      return false;
+    }
+    ex.dead_cancel_triggers_.insert({d.trigger_at, uid});
+    if (!ex.dead_cancels_.emplace(uid, std::move(d)).second) {
+      r.Fail("a dead-cancel-all setting appears twice");
+      return false;
+    }
+  }
+  return r.ok();
+}
+
 bool SnapshotAccess::Decode(Reader& r, Exchange& ex) {
   const std::uint32_t currencies = r.U32();
   const std::uint32_t symbols = r.U32();
@@ -695,7 +734,7 @@ bool SnapshotAccess::Decode(Reader& r, Exchange& ex) {
   ex.next_fill_id_ = r.U64();
   ex.last_ts_ = r.I64();
   for (Units& f : ex.fees_) f = r.I64();
-  if (!DecodeAccounts(r, ex) || !DecodeOrders(r, ex)) return false;
+  if (!DecodeAccounts(r, ex) || !DecodeOrders(r, ex) || !DecodeDeadCancels(r, ex)) return false;
   for (MarketData& m : ex.market_data_) {
     if (!LoadRing(r, &m.recent_, kMinTradeBytes, GetTrade)) return false;
     for (CandleSeries& s : m.series_) {
@@ -784,6 +823,8 @@ bool SnapshotAccess::Load(Exchange& ex, std::string_view bytes, std::string* err
   ex.fills_ = std::move(fresh.fills_);
   ex.users_ = std::move(fresh.users_);
   ex.expiries_ = std::move(fresh.expiries_);
+  ex.dead_cancels_ = std::move(fresh.dead_cancels_);
+  ex.dead_cancel_triggers_ = std::move(fresh.dead_cancel_triggers_);
   ex.next_order_seq_ = fresh.next_order_seq_;
   ex.next_trade_id_ = fresh.next_trade_id_;
   ex.next_fill_id_ = fresh.next_fill_id_;

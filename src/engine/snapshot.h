@@ -20,7 +20,8 @@
 
 namespace kc::engine {
 
-inline constexpr std::uint32_t kSnapshotVersion = 1;
+// 2: dead-cancel-all settings.
+inline constexpr std::uint32_t kSnapshotVersion = 2;
 
 // The format version a snapshot's header states, or nullopt when `bytes` does
 // not start with a snapshot header. Any thread.

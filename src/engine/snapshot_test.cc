@@ -30,7 +30,8 @@ ExchangeOptions SmallHistories() {
 
 // The property tests' mix of commands (property_test.cc), as a generator:
 // places of every kind (GTT, hidden, iceberg, post-only, STP, clientOids),
-// cancels, amends, cancel-alls, expiries, transfers, with tight balances.
+// cancels, amends, cancel-alls, expiries, transfers, dead-cancel-alls, with
+// tight balances.
 class CommandStream {
  public:
   explicit CommandStream(std::uint32_t seed) : rng_(seed) {}
@@ -81,6 +82,13 @@ class CommandStream {
                                   rng_() % 2 ? AccountType::kMain : AccountType::kTrade,
                                   static_cast<Units>(rng_() % 1000000),
                                   {}}};
+    }
+    if (dice < 33) {
+      SetDeadCancel d;
+      d.uid = uid;
+      d.timeout = rng_() % 4 == 0 ? -1 : static_cast<std::int32_t>(5 + rng_() % 10);
+      if (rng_() % 2) d.symbols[d.symbol_count++] = static_cast<std::uint16_t>(sym);
+      return {now_, d};
     }
     PlaceOrder p;
     p.uid = uid;

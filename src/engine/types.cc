@@ -85,6 +85,8 @@ std::string_view ToString(RejectReason reason) {
       return "nothing to amend";
     case RejectReason::kTooManyOrders:
       return "too many orders";
+    case RejectReason::kInvalidTimeout:
+      return "invalid timeout";
   }
   return "unknown";
 }

@@ -108,6 +108,7 @@ enum class RejectReason : std::uint8_t {
   kSameAccount,         // inner transfer from an account to itself
   kNothingToAmend,      // amend without a new price or size
   kTooManyOrders,       // the user's active order limit
+  kInvalidTimeout,      // dead-cancel-all timeout not -1 nor 5..86400 seconds
 };
 std::string_view ToString(RejectReason reason);
 std::string_view ToString(Side side);            // "buy" / "sell"

@@ -6,11 +6,14 @@
 
 #include <atomic>
 #include <boost/json.hpp>
+#include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <future>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "app/server.h"
 #include "core/decimal.h"
@@ -691,6 +694,62 @@ TEST_F(ExchangeTest, PostOnlyThatWouldTakeAndUnfillableFokAreAcceptedThenCancele
   const json::value& book = Ok(Get(taker, "/api/v1/market/orderbook/level2_20?symbol=ETH-BTC"));
   ASSERT_EQ(book.at("asks").as_array().size(), 1u);
   EXPECT_EQ(book.at("asks").as_array()[0], json::array({"0.05", "1"}));
+}
+
+TEST_F(ExchangeTest, DeadCancelAllSetsQueriesRenewsClearsAndFires) {
+  const User user = NewUser();
+  const User other = NewUser();
+  Deposit(user, "USDT", "1000");
+  Deposit(other, "USDT", "1000");
+  const std::string path = "/api/v1/hf/orders/dead-cancel-all";
+  EXPECT_EQ(Ok(Get(user, path + "/query")), nullptr);                 // unset
+  ExpectParameterError(Post(user, path, {{"symbols", "ETH-USDT"}}));  // no timeout
+  ExpectParameterError(Post(user, path, {{"timeout", "10"}}));        // not a number
+  ExpectParameterError(Post(user, path, {{"timeout", 10}, {"symbols", 5}}));
+  ExpectBusiness(Post(user, path, {{"timeout", 4}}), "400100", "timeout not in the given range!");
+  ExpectBusiness(Post(user, path, {{"timeout", 86'401}}), "400100",
+                 "timeout not in the given range!");
+  ExpectBusiness(Post(user, path, {{"timeout", 10}, {"symbols", "ETH-USDT,NOPE-USDT"}}), "400100",
+                 "Unsupported trading pair.");
+  EXPECT_EQ(Ok(Get(user, path + "/query")), nullptr);  // refusals set nothing
+
+  const std::string eth = Limit(user, "ETH-USDT", "buy", "100", "1");
+  const std::string btc = Limit(user, "BTC-USDT", "buy", "10000", "0.01");
+  const std::string others = Limit(other, "ETH-USDT", "buy", "100", "1");
+  const json::value set = Ok(Post(user, path, {{"timeout", 60}, {"symbols", "ETH-USDT"}}));
+  const std::int64_t now = set.at("currentTime").as_int64();
+  EXPECT_NEAR(static_cast<double>(now), static_cast<double>(std::time(nullptr)), 5.0);
+  EXPECT_EQ(set.at("triggerTime").as_int64(), now + 60);
+  const json::value query = Ok(Get(user, path + "/query"));
+  EXPECT_EQ(query.at("timeout"), 60);
+  EXPECT_EQ(Str(query, "symbols"), "ETH-USDT");
+  EXPECT_EQ(query.at("triggerTime").as_int64(), now + 60);
+  EXPECT_GE(query.at("currentTime").as_int64(), now);
+  // Posting again renews: a new timeout and pairs from now.
+  const json::value renewed = Ok(Post(user, path, {{"timeout", 30}, {"symbols", "BTC-USDT"}}));
+  EXPECT_EQ(renewed.at("triggerTime").as_int64(), renewed.at("currentTime").as_int64() + 30);
+  EXPECT_EQ(Ok(Get(user, path + "/query")).at("timeout"), 30);
+  EXPECT_EQ(Str(Ok(Get(user, path + "/query")), "symbols"), "BTC-USDT");
+
+  // -1 clears; then a 5-second setting on all pairs fires unless renewed.
+  const json::value cleared = Ok(Post(user, path, {{"timeout", -1}}));
+  EXPECT_GE(cleared.at("currentTime").as_int64(), now);
+  EXPECT_EQ(Ok(Get(user, path + "/query")), nullptr);
+  const json::value armed = Ok(Post(user, path, {{"timeout", 5}, {"symbols", ""}}));
+  EXPECT_EQ(Str(Ok(Get(user, path + "/query")), "symbols"), "");
+  const auto active = [&](const User& u, const std::string& id) {
+    return Ok(Get(u, "/api/v1/orders/" + id)).at("isActive") == true;
+  };
+  EXPECT_TRUE(active(user, eth));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(12);
+  while (active(user, eth) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  EXPECT_FALSE(active(user, eth));
+  EXPECT_FALSE(active(user, btc));
+  EXPECT_TRUE(active(other, others));  // someone else's orders stay
+  EXPECT_GE(std::time(nullptr), armed.at("triggerTime").as_int64());
+  EXPECT_EQ(Ok(Get(user, path + "/query")), nullptr);  // fired once, then cleared
 }
 
 TEST_F(ExchangeTest, TestRoutesAndClassicBatch) {
