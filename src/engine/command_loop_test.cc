@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib>
 #include <future>
 #include <mutex>
 #include <random>
@@ -398,6 +399,33 @@ TEST(CommandLoopPipeline, BoundsTheWorkInFlight) {
   loop.Stop();
   EXPECT_EQ(answered.load(), accepted);
   EXPECT_EQ(journal.records(), static_cast<std::size_t>(accepted));
+}
+
+// A journal that cannot make anything durable.
+class FailingJournal final : public Journal {
+ public:
+  void Append(std::span<const TimedCommand>) override {}
+  bool Sync() override { return false; }
+};
+
+// Fail-stop: a failed sync ends the process before any reply of the batch is
+// released (a reply would exit cleanly, which is no death).
+TEST(CommandLoopPipelineDeathTest, FailedSyncStopsBeforeAnyReply) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(
+      {
+        FailingJournal journal;
+        NullEventSink sink;
+        ManualClock clock(1'700'000'000 * kNanosPerSecond);
+        CommandLoop loop(DefaultMarkets(), {}, &journal, &sink, &clock);
+        loop.Start();
+        (void)loop.Submit(Deposit{1, 1, AccountType::kTrade, U("1")},
+                          [](const CommandResult&, const Exchange&) -> CommandLoop::Reply {
+                            return [] { std::_Exit(0); };
+                          });
+        std::this_thread::sleep_for(std::chrono::seconds(10));
+      },
+      "");
 }
 
 // The after-batch hook sees each batch's state on the engine thread; what it
