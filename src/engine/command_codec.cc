@@ -131,7 +131,36 @@ enum Tag : std::uint8_t {
   kExpire,
   kReduce,
   kSetDeadCancel,
+  kPlaceStop,
+  kCancelStops,
 };
+
+void WritePlace(Writer& w, const PlaceOrder& p) {
+  w.Int(p.uid);
+  w.Int(p.symbol);
+  w.Enum(p.side);
+  w.Enum(p.type);
+  w.Int(p.price);
+  w.Int(p.size);
+  w.Int(p.funds);
+  w.Enum(p.time_in_force);
+  w.Int(p.cancel_after);
+  w.Int(static_cast<std::uint8_t>(p.post_only));
+  w.Int(static_cast<std::uint8_t>(p.hidden));
+  w.Int(static_cast<std::uint8_t>(p.iceberg));
+  w.Int(p.visible_size);
+  w.Enum(p.stp);
+  w.Str(p.client_oid);
+  w.Str(p.remark);
+}
+
+bool ReadPlace(Reader& r, PlaceOrder* c) {
+  return r.Int(&c->uid) && r.Int(&c->symbol) && r.Enum(&c->side, 1) && r.Enum(&c->type, 1) &&
+         r.Int(&c->price) && r.Int(&c->size) && r.Int(&c->funds) && r.Enum(&c->time_in_force, 3) &&
+         r.Int(&c->cancel_after) && r.Bool(&c->post_only) && r.Bool(&c->hidden) &&
+         r.Bool(&c->iceberg) && r.Int(&c->visible_size) && r.Enum(&c->stp, 4) &&
+         r.Str(&c->client_oid) && r.Str(&c->remark);
+}
 
 std::uint32_t Crc32(std::string_view body) {
   boost::crc_32_type crc;
@@ -203,22 +232,7 @@ void EncodeCommand(const TimedCommand& tc, std::string* out) {
     w.Str(t->client_oid);
   } else if (const auto* p = std::get_if<PlaceOrder>(&tc.command)) {
     w.Int(std::uint8_t{kPlace});
-    w.Int(p->uid);
-    w.Int(p->symbol);
-    w.Enum(p->side);
-    w.Enum(p->type);
-    w.Int(p->price);
-    w.Int(p->size);
-    w.Int(p->funds);
-    w.Enum(p->time_in_force);
-    w.Int(p->cancel_after);
-    w.Int(static_cast<std::uint8_t>(p->post_only));
-    w.Int(static_cast<std::uint8_t>(p->hidden));
-    w.Int(static_cast<std::uint8_t>(p->iceberg));
-    w.Int(p->visible_size);
-    w.Enum(p->stp);
-    w.Str(p->client_oid);
-    w.Str(p->remark);
+    WritePlace(w, *p);
   } else if (const auto* x = std::get_if<CancelOrder>(&tc.command)) {
     w.Int(std::uint8_t{kCancel});
     w.Int(x->uid);
@@ -258,6 +272,18 @@ void EncodeCommand(const TimedCommand& tc, std::string* out) {
     for (std::size_t i = 0; i < k->symbol_count && i < kMaxDeadCancelSymbols; ++i) {
       w.Int(k->symbols[i]);
     }
+  } else if (const auto* st = std::get_if<PlaceStopOrder>(&tc.command)) {
+    w.Int(std::uint8_t{kPlaceStop});
+    WritePlace(w, st->order);
+    w.Enum(st->stop);
+    w.Int(st->stop_price);
+  } else if (const auto* cs = std::get_if<CancelStopOrders>(&tc.command)) {
+    w.Int(std::uint8_t{kCancelStops});
+    w.Int(cs->uid);
+    w.Id(cs->order_id);
+    w.Str(cs->client_oid);
+    w.Int(static_cast<std::uint8_t>(cs->symbol.has_value()));
+    w.Int(cs->symbol.value_or(0));
   }
 }
 
@@ -285,11 +311,7 @@ bool DecodeCommand(std::string_view body, TimedCommand* out) {
     }
     case kPlace: {
       PlaceOrder c;
-      ok = r.Int(&c.uid) && r.Int(&c.symbol) && r.Enum(&c.side, 1) && r.Enum(&c.type, 1) &&
-           r.Int(&c.price) && r.Int(&c.size) && r.Int(&c.funds) && r.Enum(&c.time_in_force, 3) &&
-           r.Int(&c.cancel_after) && r.Bool(&c.post_only) && r.Bool(&c.hidden) &&
-           r.Bool(&c.iceberg) && r.Int(&c.visible_size) && r.Enum(&c.stp, 4) &&
-           r.Str(&c.client_oid) && r.Str(&c.remark);
+      ok = ReadPlace(r, &c);
       out->command = c;
       break;
     }
@@ -342,6 +364,22 @@ bool DecodeCommand(std::string_view body, TimedCommand* out) {
       ok = r.Int(&c.uid) && r.Int(&c.timeout) && r.Int(&c.symbol_count) &&
            c.symbol_count <= kMaxDeadCancelSymbols;
       for (std::size_t i = 0; ok && i < c.symbol_count; ++i) ok = r.Int(&c.symbols[i]);
+      out->command = c;
+      break;
+    }
+    case kPlaceStop: {
+      PlaceStopOrder c;
+      ok = ReadPlace(r, &c.order) && r.Enum(&c.stop, 1) && r.Int(&c.stop_price);
+      out->command = c;
+      break;
+    }
+    case kCancelStops: {
+      CancelStopOrders c;
+      bool has = false;
+      SymbolId symbol = 0;
+      ok = r.Int(&c.uid) && r.Id(&c.order_id) && r.Str(&c.client_oid) && r.Bool(&has) &&
+           r.Int(&symbol);
+      if (has) c.symbol = symbol;
       out->command = c;
       break;
     }

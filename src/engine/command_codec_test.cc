@@ -45,6 +45,9 @@ std::vector<TimedCommand> Samples() {
       {10, ReduceOrder{9, OrderId{0x6705f5c3, 77}, 2, 12345}},
       {11, dcp},
       {12, SetDeadCancel{9, -1, 0, {}}},
+      {13, PlaceStopOrder{p, StopKind::kEntry, 4200}},
+      {14, CancelStopOrders{9, OrderId{1, 2}, *ClientOid::From("x"), 3}},
+      {15, CancelStopOrders{9, {}, {}, std::nullopt}},
   };
 }
 

@@ -111,8 +111,28 @@ struct SetDeadCancel {
   std::array<std::uint16_t, kMaxDeadCancelSymbols> symbols{};
 };
 
+// KuCoin's stop order (POST /api/v1/stop-order): held apart from the book,
+// its funds held as `order` would hold them, until a trade on its pair
+// reaches stop_price (loss: a sell at or below, a buy at or above; entry: the
+// opposite); then `order` is placed under the stop order's id.
+struct PlaceStopOrder {
+  PlaceOrder order;
+  StopKind stop = StopKind::kLoss;
+  Units stop_price = 0;
+};
+
+// Cancels untriggered stop orders of `uid`: the one with order_id when valid,
+// else the one with client_oid when set, else all (of `symbol` when set).
+struct CancelStopOrders {
+  Uid uid = 0;
+  OrderId order_id{};
+  ClientOid client_oid{};
+  std::optional<SymbolId> symbol = std::nullopt;
+};
+
 using Command = std::variant<Deposit, InnerTransfer, PlaceOrder, CancelOrder, CancelByClientOid,
-                             CancelAll, AmendOrder, ExpireOrders, ReduceOrder, SetDeadCancel>;
+                             CancelAll, AmendOrder, ExpireOrders, ReduceOrder, SetDeadCancel,
+                             PlaceStopOrder, CancelStopOrders>;
 
 static_assert(sizeof(SetDeadCancel) <= sizeof(PlaceOrder));
 

@@ -108,8 +108,11 @@ CommandResult Exchange::Apply(const TimedCommand& command) {
                             [&](const AmendOrder& c) { return DoAmend(c, ts); },
                             [&](const ExpireOrders& c) { return DoExpire(c, ts); },
                             [&](const ReduceOrder& c) { return DoReduce(c, ts); },
-                            [&](const SetDeadCancel& c) { return DoSetDeadCancel(c, ts); }},
+                            [&](const SetDeadCancel& c) { return DoSetDeadCancel(c, ts); },
+                            [&](const PlaceStopOrder& c) { return DoPlaceStop(c, ts); },
+                            [&](const CancelStopOrders& c) { return DoCancelStops(c, ts); }},
                  command.command);
+  if (!stop_trades_.empty()) TriggerStops(ts);
   accounts_.FlushEvents(*sink_, ts);
   return result;
 }
@@ -262,7 +265,7 @@ std::optional<OrderId> Exchange::ClientOidOwner(Uid uid, std::string_view client
   return order->id;
 }
 
-CommandResult Exchange::DoPlace(const PlaceOrder& c, Timestamp ts, bool amend) {
+CommandResult Exchange::DoPlace(const PlaceOrder& c, Timestamp ts, bool amend, OrderId id) {
   CommandResult r;
   r.reject = Validate(c);
   if (!r.ok()) return r;
@@ -300,7 +303,7 @@ CommandResult Exchange::DoPlace(const PlaceOrder& c, Timestamp ts, bool amend) {
 
   const std::uint32_t index = pool_.Allocate();
   Order& o = pool_[index];
-  o.id = OrderId{Seconds(ts), next_order_seq_++};
+  o.id = id.valid() ? id : OrderId{Seconds(ts), next_order_seq_++};
   o.uid = c.uid;
   o.symbol = c.symbol;
   o.side = c.side;
@@ -795,6 +798,11 @@ std::uint64_t Exchange::StateDigest() const {
     h = Mix(h, static_cast<std::uint64_t>(d.set_at));
     for (SymbolId s : d.symbols) h = Mix(h, s);
   }
+  for (const auto& [seq, st] : stops_) {
+    h = Mix(h, seq);
+    h = Mix(h, static_cast<std::uint64_t>(st.stop_price));
+    h = Mix(h, static_cast<std::uint64_t>(st.hold));
+  }
   done_.ForEachNewest([&](const Order& o) {
     h = Mix(h, o.id.seq);
     h = Mix(h, static_cast<std::uint64_t>(o.deal_size));
@@ -819,6 +827,10 @@ void Exchange::CheckInvariants() const {
       ++count;
     }
     if (count != user.active) std::abort();
+  }
+  for (const auto& [seq, st] : stops_) {
+    const SymbolSpec& s = markets_.symbol(st.order.symbol);
+    holds[(st.order.uid << 12) | (st.order.side == Side::kBuy ? s.quote : s.base)] += st.hold;
   }
   for (const Account& a : accounts_.all()) {
     if (a.available < 0 || a.holds < 0) std::abort();

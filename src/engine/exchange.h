@@ -32,6 +32,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -108,6 +109,18 @@ struct DeadCancel {
   Timestamp trigger_at = 0;  // set_at + timeout
 };
 
+// An untriggered stop order (PlaceStopOrder): its funds held, outside the book.
+struct StopOrder {
+  OrderId id;
+  PlaceOrder order;  // placed under `id` when triggered
+  StopKind stop = StopKind::kLoss;
+  Units stop_price = 0;
+  Units hold = 0;
+  Timestamp created_at = 0;
+  // A trade at or below stop_price triggers it (else at or above).
+  bool falling() const { return (stop == StopKind::kLoss) == (order.side == Side::kSell); }
+};
+
 class Exchange {
  public:
   // `sink` must outlive the Exchange.
@@ -136,6 +149,9 @@ class Exchange {
   const Accounts& accounts() const { return accounts_; }
   Units fees_collected(CurrencyId currency) const { return fees_.at(currency); }
   std::optional<DeadCancel> DeadCancelOf(Uid uid) const;
+  // Untriggered stop orders (the owner's only); the list oldest first.
+  std::optional<StopOrder> FindStopOrder(Uid uid, OrderId id) const;
+  std::vector<StopOrder> StopOrders(Uid uid) const;
   // The earliest GTT expiry or dead-cancel-all trigger, if any (CommandLoop
   // issues ExpireOrders then).
   std::optional<Timestamp> NextExpiry() const;
@@ -164,7 +180,8 @@ class Exchange {
 
   CommandResult DoDeposit(const Deposit& c, Timestamp ts);
   CommandResult DoTransfer(const InnerTransfer& c, Timestamp ts);
-  CommandResult DoPlace(const PlaceOrder& c, Timestamp ts, bool amend);
+  // `id`: a triggered stop order's (else a new one).
+  CommandResult DoPlace(const PlaceOrder& c, Timestamp ts, bool amend, OrderId id = {});
   CommandResult DoCancel(Uid uid, OrderId id, Timestamp ts);
   CommandResult DoCancelByClientOid(const CancelByClientOid& c, Timestamp ts);
   CommandResult DoCancelAll(const CancelAll& c, Timestamp ts);
@@ -172,6 +189,13 @@ class Exchange {
   CommandResult DoExpire(const ExpireOrders& c, Timestamp ts);
   CommandResult DoReduce(const ReduceOrder& c, Timestamp ts);
   CommandResult DoSetDeadCancel(const SetDeadCancel& c, Timestamp ts);
+  // stop_orders.cc
+  CommandResult DoPlaceStop(const PlaceStopOrder& c, Timestamp ts);
+  CommandResult DoCancelStops(const CancelStopOrders& c, Timestamp ts);
+  void TriggerStops(Timestamp ts);
+  void IndexStop(const StopOrder& s);
+  void UnindexStop(const StopOrder& s);
+  void ReleaseStopHold(const StopOrder& s, Timestamp ts);
   void ClearDeadCancel(Uid uid);
 
   // Parameter checks of a new order (no balances, no book).
@@ -224,6 +248,12 @@ class Exchange {
   // Ordered maps: snapshots and StateDigest walk them in a stable order.
   std::map<Uid, DeadCancel> dead_cancels_;
   std::set<std::pair<Timestamp, Uid>> dead_cancel_triggers_;  // (trigger_at, uid)
+  std::map<std::uint64_t, StopOrder> stops_;                  // by seq: placement order
+  // (symbol, stop_price, seq), rising ones by stop_price and falling ones by
+  // -stop_price, so that a trade's due stops are a prefix of its symbol's.
+  std::set<std::tuple<SymbolId, Units, std::uint64_t>> rising_stops_, falling_stops_;
+  // Trades of the current command while stop orders exist: (symbol, price).
+  std::vector<std::pair<SymbolId, Units>> stop_trades_;
 
   std::uint64_t next_order_seq_ = 1;
   std::uint64_t next_trade_id_ = 1;

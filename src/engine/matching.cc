@@ -198,6 +198,7 @@ void Exchange::Execute(std::uint32_t taker, std::uint32_t maker, Units qty, Time
   sink_->OnTrade(TradeEvent{ts, t.symbol, sequence, trade_id, t.side, price, qty, *funds, m.id,
                             t.id, m.uid, t.uid});
   market_data_[t.symbol].AddTrade(PublicTrade{sequence, trade_id, price, qty, *funds, t.side, ts});
+  if (!stops_.empty()) stop_trades_.push_back({t.symbol, price});  // stop_orders.cc
   for (const Order* o : {&m, &t}) {
     OrderEvent e = MakeEvent(*o, OrderEventType::kMatch, ts);
     e.match_price = price;

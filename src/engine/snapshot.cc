@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/command_codec.h"
 #include "engine/exchange.h"
 
 namespace kc::engine {
@@ -79,6 +80,10 @@ class Writer {
   void Id(const OrderId& id) {
     U32(id.seconds);
     U64(id.seq);
+  }
+  void Bytes(std::string_view b) {
+    U32(static_cast<std::uint32_t>(b.size()));
+    out_->append(b);
   }
 
  private:
@@ -166,6 +171,11 @@ class Reader {
     id.seconds = U32();
     id.seq = U64();
     return id;
+  }
+  std::string_view Bytes() {
+    const std::uint32_t n = U32();
+    const char* p = Take(n);
+    return p ? std::string_view(p, n) : std::string_view();
   }
   // A count of items that take at least `min_bytes` each: never more than the
   // bytes left could hold, so garbage cannot make the decoder allocate much.
@@ -417,6 +427,7 @@ class SnapshotAccess {
   static bool DecodeAccounts(Reader& r, Exchange& ex);
   static bool DecodeOrders(Reader& r, Exchange& ex);
   static bool DecodeDeadCancels(Reader& r, Exchange& ex);
+  static bool DecodeStops(Reader& r, Exchange& ex);
 };
 
 void SnapshotAccess::Save(const Exchange& ex, std::string* out) {
@@ -492,6 +503,16 @@ void SnapshotAccess::Save(const Exchange& ex, std::string* out) {
     w.I64(d.trigger_at);
     w.U64(d.symbols.size());
     for (SymbolId s : d.symbols) w.U32(s);
+  }
+  // Untriggered stop orders (version 3), each with its command's encoding.
+  w.U64(ex.stops_.size());
+  for (const auto& [seq, st] : ex.stops_) {
+    w.Id(st.id);
+    w.I64(st.hold);
+    w.I64(st.created_at);
+    std::string command;
+    EncodeCommand(TimedCommand{0, PlaceStopOrder{st.order, st.stop, st.stop_price}}, &command);
+    w.Bytes(command);
   }
 
   // Public market data.
@@ -719,6 +740,32 @@ bool SnapshotAccess::DecodeDeadCancels(Reader& r, Exchange& ex) {
   return r.ok();
 }
 
+bool SnapshotAccess::DecodeStops(Reader& r, Exchange& ex) {
+  const std::size_t n = r.Count(12 + 8 + 8 + 4);
+  for (std::size_t k = 0; k < n; ++k) {
+    StopOrder st;
+    st.id = r.Id();
+    st.hold = r.I64();
+    st.created_at = r.I64();
+    const std::string_view bytes = r.Bytes();
+    if (!r.ok()) return false;
+    TimedCommand command;
+    const auto* place =
+        DecodeCommand(bytes, &command) ? std::get_if<PlaceStopOrder>(&command.command) : nullptr;
+    if (place == nullptr || place->order.symbol >= ex.markets_.symbols.size() || st.id.seq == 0 ||
+        st.hold < 0 || ex.stops_.count(st.id.seq) != 0 || ex.active_.Find(st.id.seq)) {
+      r.Fail("a stop order is damaged");
+      return false;
+    }
+    st.order = place->order;
+    st.stop = place->stop;
+    st.stop_price = place->stop_price;
+    ex.IndexStop(st);
+    ex.stops_.emplace(st.id.seq, std::move(st));
+  }
+  return r.ok();
+}
+
 bool SnapshotAccess::Decode(Reader& r, Exchange& ex) {
   const std::uint32_t currencies = r.U32();
   const std::uint32_t symbols = r.U32();
@@ -734,7 +781,10 @@ bool SnapshotAccess::Decode(Reader& r, Exchange& ex) {
   ex.next_fill_id_ = r.U64();
   ex.last_ts_ = r.I64();
   for (Units& f : ex.fees_) f = r.I64();
-  if (!DecodeAccounts(r, ex) || !DecodeOrders(r, ex) || !DecodeDeadCancels(r, ex)) return false;
+  if (!DecodeAccounts(r, ex) || !DecodeOrders(r, ex) || !DecodeDeadCancels(r, ex) ||
+      !DecodeStops(r, ex)) {
+    return false;
+  }
   for (MarketData& m : ex.market_data_) {
     if (!LoadRing(r, &m.recent_, kMinTradeBytes, GetTrade)) return false;
     for (CandleSeries& s : m.series_) {
@@ -825,6 +875,9 @@ bool SnapshotAccess::Load(Exchange& ex, std::string_view bytes, std::string* err
   ex.expiries_ = std::move(fresh.expiries_);
   ex.dead_cancels_ = std::move(fresh.dead_cancels_);
   ex.dead_cancel_triggers_ = std::move(fresh.dead_cancel_triggers_);
+  ex.stops_ = std::move(fresh.stops_);
+  ex.rising_stops_ = std::move(fresh.rising_stops_);
+  ex.falling_stops_ = std::move(fresh.falling_stops_);
   ex.next_order_seq_ = fresh.next_order_seq_;
   ex.next_trade_id_ = fresh.next_trade_id_;
   ex.next_fill_id_ = fresh.next_fill_id_;

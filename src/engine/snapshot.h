@@ -20,8 +20,8 @@
 
 namespace kc::engine {
 
-// 2: dead-cancel-all settings.
-inline constexpr std::uint32_t kSnapshotVersion = 2;
+// 2: dead-cancel-all settings. 3: untriggered stop orders.
+inline constexpr std::uint32_t kSnapshotVersion = 3;
 
 // The format version a snapshot's header states, or nullopt when `bytes` does
 // not start with a snapshot header. Any thread.

@@ -30,8 +30,8 @@ ExchangeOptions SmallHistories() {
 
 // The property tests' mix of commands (property_test.cc), as a generator:
 // places of every kind (GTT, hidden, iceberg, post-only, STP, clientOids),
-// cancels, amends, cancel-alls, expiries, transfers, dead-cancel-alls, with
-// tight balances.
+// cancels, amends, cancel-alls, expiries, transfers, dead-cancel-alls, stop
+// orders, with tight balances.
 class CommandStream {
  public:
   explicit CommandStream(std::uint32_t seed) : rng_(seed) {}
@@ -82,6 +82,22 @@ class CommandStream {
                                   rng_() % 2 ? AccountType::kMain : AccountType::kTrade,
                                   static_cast<Units>(rng_() % 1000000),
                                   {}}};
+    }
+    if (dice < 36 && dice >= 33) {
+      // A stop order a little away from the mid, either way.
+      PlaceStopOrder st;
+      st.order.uid = uid;
+      st.order.symbol = sym;
+      st.order.side = rng_() % 2 ? Side::kBuy : Side::kSell;
+      st.order.price = mid + (static_cast<Units>(rng_() % 11) - 5) * spec.price_increment * 3;
+      st.order.size = static_cast<Units>(1 + rng_() % 10) * spec.base_min_size;
+      st.stop = rng_() % 2 ? StopKind::kLoss : StopKind::kEntry;
+      st.stop_price = mid + (static_cast<Units>(rng_() % 11) - 5) * spec.price_increment * 3;
+      return {now_, st};
+    }
+    if (dice == 36) {
+      return {now_, CancelStopOrders{
+                        uid, {}, {}, rng_() % 2 ? std::optional<SymbolId>(sym) : std::nullopt}};
     }
     if (dice < 33) {
       SetDeadCancel d;

@@ -91,6 +91,7 @@ std::string_view ToString(RejectReason reason) {
   return "unknown";
 }
 
+std::string_view ToString(StopKind stop) { return stop == StopKind::kLoss ? "loss" : "entry"; }
 std::string_view ToString(Side side) { return side == Side::kBuy ? "buy" : "sell"; }
 std::string_view ToString(OrderType type) { return type == OrderType::kLimit ? "limit" : "market"; }
 std::string_view ToString(TimeInForce tif) {

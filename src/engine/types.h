@@ -82,6 +82,9 @@ inline Side Opposite(Side s) { return s == Side::kBuy ? Side::kSell : Side::kBuy
 
 // Every way the engine refuses a command. Closed on purpose: the api layer maps
 // each to KuCoin's code and message, the engine knows no KuCoin codes.
+// A stop order's trigger direction (KuCoin's stop: "loss" / "entry").
+enum class StopKind : std::uint8_t { kLoss, kEntry };
+
 enum class RejectReason : std::uint8_t {
   kNone = 0,  // accepted
   kUnknownSymbol,
@@ -117,5 +120,6 @@ std::string_view ToString(TimeInForce tif);      // "GTC" / "GTT" / "IOC" / "FOK
 std::string_view ToString(Stp stp);              // "" / "CN" / "CO" / "CB" / "DC"
 std::string_view ToString(AccountType type);     // "main" / "trade"
 std::string_view ToString(Liquidity liquidity);  // "taker" / "maker"
+std::string_view ToString(StopKind stop);        // "loss" / "entry"
 
 }  // namespace kc::engine
