@@ -101,6 +101,7 @@ measure() {
 }
 
 results=()
+order_body='{"symbol":"BTC-USDT","side":"buy","type":"limit","price":"1000","size":"0.001","timeInForce":"IOC"}'
 
 make_kcgate_data "$tmp/kcgate" 1
 start_kcgate "" "$tmp/kcgate" "${callgrind[@]}" --callgrind-out-file="$tmp/kcgate.cg"
@@ -113,6 +114,12 @@ out=$(measure signed "$kcgate_pid" "$tmp/kcgate.cg" "$kcgate_url/api/v1/user/api
   --key "$api_key" --secret "$secret" --passphrase "$passphrase")
 read -r loop other <<<"$out"
 results+=("kcgate GET /api/v1/user/api-key (signed)	$loop	$other")
+# An order accepted, journaled (fsync) and canceled unfilled: "other threads"
+# is then mostly the engine thread and the journal writer (SQLite).
+out=$(measure order "$kcgate_pid" "$tmp/kcgate.cg" "$kcgate_url/api/v1/hf/orders" \
+  --method POST --body "$order_body" --key "$api_key" --secret "$secret" --passphrase "$passphrase")
+read -r loop other <<<"$out"
+results+=("kcgate POST /api/v1/hf/orders (signed, IOC)	$loop	$other")
 
 if [ "$with_nginx" = 1 ]; then
   nginx_port=$(pick_port)
@@ -131,10 +138,10 @@ echo "user-space instructions per request on the event-loop thread (callgrind; $
   "$(git -C "$bench_root" rev-parse --short HEAD 2>/dev/null || echo '?'))"
 printf '%s\n' "${results[@]}" | awk -F'\t' '
   BEGIN {
-    printf "%-42s %12s %9s %14s\n", "target", "Ir/request", "vs nginx", "other threads"
+    printf "%-46s %12s %9s %14s\n", "target", "Ir/request", "vs nginx", "other threads"
   }
   $1 ~ /^nginx/ { base = $2 }
-  { printf "%-42s %12d %9s %14d\n", $1, $2, (base > 0 ? sprintf("%.1fx", $2 / base) : "-"), $3 }'
+  { printf "%-46s %12d %9s %14d\n", $1, $2, (base > 0 ? sprintf("%.1fx", $2 / base) : "-"), $3 }'
 
 # annotate FILE inclusive|exclusive [FILTER]: the top functions, Ir per request;
 # template-heavy names cut at 150 characters.

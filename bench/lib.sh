@@ -94,6 +94,9 @@ threads = $threads
 [demo]
 create_key = false
 
+[market_maker]
+enabled = false
+
 [rate_limit]
 enabled = true
 spot = 1000000000000
@@ -107,6 +110,9 @@ EOF
     --permissions General,Spot --passphrase "$passphrase" --json)
   api_key=$(sed -n 's/.*"apiKey":"\([^"]*\)".*/\1/p' <<<"$key_json")
   secret=$(sed -n 's/.*"secret":"\([^"]*\)".*/\1/p' <<<"$key_json")
+  # Funds for order routes (an admin inbox row, applied when the server starts).
+  "$kcgate" accounts deposit --data "$dir/data" --uid 1 --currency USDT --amount 1000000000 \
+    --account trade >/dev/null
   if [ -z "$api_key" ] || [ -z "$secret" ]; then
     echo "cannot read the new key: $key_json" >&2
     exit 1
