@@ -13,6 +13,7 @@
 #include "api/listed_derivatives_routes.h"
 #include "api/market_routes.h"
 #include "api/order_routes.h"
+#include "api/stop_order_routes.h"
 #include "api/system_routes.h"
 #include "app/market_maker.h"
 #include "core/service_state.h"
@@ -78,6 +79,7 @@ struct Server::Parts {
     api::AddOrderRoutes(routes, engine_loop, clock);
     api::AddFillRoutes(routes, engine_loop, clock);
     api::AddDeadCancelRoutes(routes, engine_loop, clock);
+    api::AddStopOrderRoutes(routes, engine_loop);
     api::AddListedDerivativesRoutes(routes, clock);
     std::vector<boost::asio::io_context*> contexts;
     for (size_t i = 0; i < loops.size(); ++i) contexts.push_back(&loops.At(i));

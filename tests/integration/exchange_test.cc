@@ -752,6 +752,115 @@ TEST_F(ExchangeTest, DeadCancelAllSetsQueriesRenewsClearsAndFires) {
   EXPECT_EQ(Ok(Get(user, path + "/query")), nullptr);  // fired once, then cleared
 }
 
+TEST_F(ExchangeTest, StopOrdersPlaceListQueryTriggerAndCancel) {
+  const User user = NewUser();
+  const User maker = NewUser();
+  const User taker = NewUser();
+  Deposit(user, "USDT", "1000");
+  Deposit(user, "ETH", "10");
+  Deposit(maker, "ETH", "10");
+  Deposit(taker, "USDT", "10000");
+  const std::string path = "/api/v1/stop-order";
+  ExpectParameterError(Post(user, path,
+                            {{"symbol", "ETH-USDT"},
+                             {"side", "buy"},
+                             {"price", "120"},
+                             {"size", "1"},
+                             {"clientOid", "no-stop-price"}}));
+  ExpectParameterError(Post(user, path,
+                            {{"symbol", "ETH-USDT"},
+                             {"side", "buy"},
+                             {"price", "120"},
+                             {"size", "1"},
+                             {"stopPrice", "110"},
+                             {"stop", "up"}}));
+  ExpectBusiness(Post(user, path,
+                      {{"symbol", "ETH-USDT"},
+                       {"side", "buy"},
+                       {"price", "120"},
+                       {"size", "100"},
+                       {"stopPrice", "110"}}),
+                 "200004", "Balance insufficient!");
+
+  // A loss buy at 110 (limit 120) and an entry sell at 130 (its clientOid).
+  const json::value buy = Ok(Post(user, path,
+                                  {{"symbol", "ETH-USDT"},
+                                   {"side", "buy"},
+                                   {"type", "limit"},
+                                   {"price", "120"},
+                                   {"size", "1"},
+                                   {"stop", "loss"},
+                                   {"stopPrice", "110"},
+                                   {"clientOid", "stop-buy"}}));
+  const std::string buy_id = Str(buy, "orderId");
+  const json::value sell = Ok(Post(user, path,
+                                   {{"symbol", "ETH-USDT"},
+                                    {"side", "sell"},
+                                    {"price", "130"},
+                                    {"size", "2"},
+                                    {"stop", "entry"},
+                                    {"stopPrice", "130"},
+                                    {"clientOid", "stop-sell"}}));
+  const std::string sell_id = Str(sell, "orderId");
+  const json::value one = Ok(Get(user, path + "/" + buy_id));
+  EXPECT_EQ(Str(one, "id"), buy_id);
+  EXPECT_EQ(Str(one, "status"), "NEW");
+  EXPECT_EQ(Str(one, "stop"), "loss");
+  EXPECT_EQ(Str(one, "stopPrice"), "110");
+  EXPECT_EQ(Str(one, "price"), "120");
+  EXPECT_EQ(Str(one, "size"), "1");
+  EXPECT_EQ(Str(one, "clientOid"), "stop-buy");
+  EXPECT_EQ(one.at("timeInForce"), "GTC");
+  // Held like a limit order, not in the book, not among open orders.
+  const json::value accounts = Ok(Get(user, "/api/v1/accounts?currency=USDT&type=trade"));
+  EXPECT_EQ(Str(accounts.as_array()[0], "holds"), "120.12");
+  EXPECT_EQ(Ok(Get(user, "/api/v1/orders?status=active")).at("totalNum"), 0);
+  const json::value list = Ok(Get(user, path + "?symbol=ETH-USDT"));
+  EXPECT_EQ(list.at("totalNum"), 2);
+  EXPECT_EQ(Str(list.at("items").as_array()[0], "id"), sell_id);  // newest first
+  EXPECT_EQ(Ok(Get(user, path + "?side=buy")).at("totalNum"), 1);
+  EXPECT_EQ(Ok(Get(user, path + "?symbol=BTC-USDT")).at("totalNum"), 0);
+  const json::value by_oid = Ok(Get(user, path + "/queryOrderByClientOid?clientOid=stop-sell"));
+  ASSERT_EQ(by_oid.as_array().size(), 1u);
+  EXPECT_EQ(Str(by_oid.as_array()[0], "id"), sell_id);
+  ExpectBusiness(Get(maker, path + "/" + buy_id), "400100", "order not exist.");
+
+  // A trade at 110 triggers the buy: a regular order under the same id.
+  Limit(maker, "ETH-USDT", "sell", "110", "0.1");
+  Limit(taker, "ETH-USDT", "buy", "110", "0.1");
+  ExpectBusiness(Get(user, path + "/" + buy_id), "400100", "order not exist.");
+  const json::value placed = Ok(Get(user, "/api/v1/orders/" + buy_id));
+  EXPECT_EQ(placed.at("isActive"), true);
+  EXPECT_EQ(Str(placed, "price"), "120");
+
+  // Cancels: by clientOid, by id (already gone), by symbol.
+  const json::value c1 =
+      Ok(Delete(user, path + "/cancelOrderByClientOid?clientOid=stop-sell&symbol=ETH-USDT"));
+  EXPECT_EQ(Str(c1, "cancelledOrderId"), sell_id);
+  EXPECT_EQ(Str(c1, "clientOid"), "stop-sell");
+  ExpectBusiness(Delete(user, path + "/" + sell_id), "400100",
+                 "order_not_exist_or_not_allow_to_cancel");
+  std::vector<std::string> ids;
+  for (const char* stop_price : {"90", "95", "99"}) {
+    ids.push_back(Str(Ok(Post(user, path,
+                              {{"symbol", "ETH-USDT"},
+                               {"side", "sell"},
+                               {"price", "80"},
+                               {"size", "1"},
+                               {"stopPrice", stop_price}})),
+                      "orderId"));
+  }
+  const json::value c2 = Ok(Delete(user, path + "/" + ids[0]));
+  EXPECT_EQ(c2.at("cancelledOrderIds"), json::array({json::string(ids[0])}));
+  const json::value c3 = Ok(Delete(user, path + "/cancel?orderIds=" + ids[1] + "," + ids[0]));
+  EXPECT_EQ(c3.at("cancelledOrderIds"), json::array({json::string(ids[1])}));
+  const json::value c4 = Ok(Delete(user, path + "/cancel?symbol=ETH-USDT"));
+  EXPECT_EQ(c4.at("cancelledOrderIds"), json::array({json::string(ids[2])}));
+  EXPECT_EQ(Ok(Get(user, path)).at("totalNum"), 0);
+  const json::value eth = Ok(Get(user, "/api/v1/accounts?currency=ETH&type=trade"));
+  EXPECT_EQ(Str(eth.as_array()[0], "holds"), "0");
+}
+
 TEST_F(ExchangeTest, TestRoutesAndClassicBatch) {
   const User user = NewUser();
   Deposit(user, "USDT", "100");
