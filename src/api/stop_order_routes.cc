@@ -283,7 +283,7 @@ void AddCancels(gateway::RouteTable& routes, engine::CommandLoop& loop) {
       });
 
   Add(routes, http::verb::delete_, "/api/v1/stop-order/cancel", Permission::kSpot, 3,
-      [&loop, &markets, extract](const std::shared_ptr<Call>& call) {
+      [&loop, &markets](const std::shared_ptr<Call>& call) {
         const auto uid = Caller(call);
         if (!uid) return;
         if (auto trade_type = CheckTradeType(*call); !trade_type) {
