@@ -184,9 +184,16 @@ TEST(Property, NeverCrossesAndConservesMoney) {
     }
     std::vector<std::pair<Uid, OrderId>> placed;
     int accepted = 0;
+    const auto pending_stops = [&] {
+      std::size_t n = 0;
+      for (Uid u = 1; u <= 5; ++u) n += ex.StopOrders(u).size();
+      return n;
+    };
+    std::size_t triggered = 0;
     for (int step = 0; step < 3000; ++step) {
       now += static_cast<Timestamp>(rng() % 3) * kNanosPerSecond;
       const int dice = static_cast<int>(rng() % 100);
+      const std::size_t stops_before = pending_stops();
       const Uid uid = 1 + rng() % 5;
       const std::string_view sname = symbols[rng() % symbols.size()];
       const SymbolId sym = *markets.FindSymbol(sname);
@@ -220,6 +227,38 @@ TEST(Property, NeverCrossesAndConservesMoney) {
                                      rng() % 2 ? AccountType::kMain : AccountType::kTrade,
                                      static_cast<Units>(rng() % 1000000),
                                      {}}});
+      } else if (dice < 34) {
+        // Stop orders near the mid, so that trades trigger them (cascades too).
+        PlaceStopOrder st;
+        st.order.uid = uid;
+        st.order.symbol = sym;
+        st.order.side = rng() % 2 ? Side::kBuy : Side::kSell;
+        if (rng() % 4 == 0) {
+          st.order.type = OrderType::kMarket;
+          if (st.order.side == Side::kBuy) {
+            st.order.funds = static_cast<Units>(1 + rng() % 50) * spec.min_funds;
+          } else {
+            st.order.size = static_cast<Units>(1 + rng() % 20) * spec.base_min_size;
+          }
+        } else {
+          st.order.price =
+              mid.at(sname) + (static_cast<Units>(rng() % 21) - 10) * spec.price_increment * 3;
+          st.order.size = static_cast<Units>(1 + rng() % 30) * spec.base_min_size;
+        }
+        st.stop = rng() % 2 ? StopKind::kLoss : StopKind::kEntry;
+        st.stop_price =
+            mid.at(sname) + (static_cast<Units>(rng() % 21) - 10) * spec.price_increment * 3;
+        const auto r = ex.Apply({now, st});
+        if (r.ok()) placed.push_back({uid, r.order_id});  // once triggered, a regular order
+      } else if (dice < 35) {
+        ex.Apply({now, CancelStopOrders{
+                           uid, {}, {}, rng() % 2 ? std::optional<SymbolId>(sym) : std::nullopt}});
+      } else if (dice < 36) {
+        SetDeadCancel d;
+        d.uid = uid;
+        d.timeout = static_cast<std::int32_t>(5 + rng() % 20);
+        if (rng() % 2) d.symbols[d.symbol_count++] = static_cast<std::uint16_t>(sym);
+        ex.Apply({now, d});
       } else {
         PlaceOrder p;
         p.uid = uid;
@@ -257,7 +296,8 @@ TEST(Property, NeverCrossesAndConservesMoney) {
           placed.push_back({uid, r.order_id});
         }
       }
-      if (step % 50 == 0) ex.CheckInvariants();
+      if (dice != 34 && pending_stops() < stops_before) triggered += stops_before - pending_stops();
+      if (step % 50 == 0 || dice < 36) ex.CheckInvariants();
       for (CurrencyId c = 0; c < markets.currencies.size(); ++c) {
         ASSERT_EQ(ex.accounts().Total(c) + ex.fees_collected(c), deposited[c])
             << "seed " << seed << " step " << step << " currency " << c;
@@ -265,6 +305,7 @@ TEST(Property, NeverCrossesAndConservesMoney) {
     }
     ex.CheckInvariants();
     EXPECT_GT(accepted, 500);
+    EXPECT_GT(triggered, 20u) << "seed " << seed;
     EXPECT_GT(rec.trades.size(), 100u);
     EXPECT_FALSE(rec.gap);
   }
