@@ -87,15 +87,20 @@ void Refuse(const std::shared_ptr<Call>& call, const Refusal& refusal) {
 template <typename Check, typename Extract, typename Render>
 void CheckThenSubmit(engine::CommandLoop& loop, const std::shared_ptr<Call>& call, Check check,
                      engine::Command command, Extract extract, Render render) {
-  const bool queued = loop.SubmitQuery(
-      [&loop, call, check = std::move(check), command = std::move(command),
-       extract = std::move(extract), render = std::move(render)](const Exchange& exchange) mutable {
+  const bool queued =
+      loop.SubmitQuery([&loop, call, check = std::move(check), command = std::move(command),
+                        extract = std::move(extract), render = std::move(render)](
+                           const Exchange& exchange) mutable -> engine::CommandLoop::Reply {
+        // A Reply-returning query runs in queue order without waiting for the
+        // journal (a void one would drain the pipeline); a refusal goes out once
+        // the state it read is durable.
         if (std::optional<Refusal> refusal = check(exchange)) {
-          boost::asio::post(call->executor(),
-                            [call, refusal = std::move(*refusal)] { Refuse(call, refusal); });
-          return;
+          return [call, refusal = std::move(*refusal)] {
+            boost::asio::post(call->executor(), [call, refusal] { Refuse(call, refusal); });
+          };
         }
         SubmitCommand(loop, call, std::move(command), std::move(extract), std::move(render));
+        return nullptr;
       });
   if (!queued) call->Fail(Error(ErrorCode::kServerBusy));
 }
