@@ -188,6 +188,7 @@ Config LoadConfig(const std::string& path) {
   Read(table, "journal.wal_autocheckpoint_pages", config.journal.wal_autocheckpoint_pages);
   Read(table, "journal.snapshot_every_commands", config.journal.snapshot_every_commands);
   Read(table, "journal.snapshot_every_ms", config.journal.snapshot_every_ms);
+  Read(table, "journal.keep_all_batches", config.journal.keep_all_batches);
   if (table.at_path("market_maker.enabled")) {
     bool enabled = false;
     Read(table, "market_maker.enabled", enabled);

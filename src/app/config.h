@@ -33,6 +33,8 @@ struct JournalConfig {
   // after this many journaled commands, or this long with any; 0 = never.
   uint64_t snapshot_every_commands = 100'000;
   int64_t snapshot_every_ms = 60'000;
+  // Keep the batches snapshots cover (a full audit trail; the file grows).
+  bool keep_all_batches = false;
 };
 
 struct Config {

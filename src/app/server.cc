@@ -104,9 +104,9 @@ struct Server::Parts {
   store::KeyDirectory keys;
   ServiceState service_state;
   // The exchange, rebuilt from its journal (<data>/journal.db) at start.
-  store::SqliteJournal journal{
-      store::JournalPath(config.data_dir),
-      store::SqliteJournalOptions{config.journal.wal_autocheckpoint_pages}};
+  store::SqliteJournal journal{store::JournalPath(config.data_dir),
+                               store::SqliteJournalOptions{config.journal.wal_autocheckpoint_pages,
+                                                           config.journal.keep_all_batches}};
   // WebSocket push: bullet tokens, sessions, the fan-out hub (the Publisher).
   push::PushService push{config.markets ? *config.markets : engine::DefaultMarkets(), clock,
                          config.push, box.Derive("kcgate bullet tokens v1")};

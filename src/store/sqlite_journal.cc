@@ -115,7 +115,8 @@ void EnsureJournalSchema(Database& db) {
 SqliteJournal::SqliteJournal(const std::string& path, SqliteJournalOptions options)
     : lock_{AcquireWriterLock(path)},
       db_(PrepareJournalFile(path)),
-      checkpoint_pages_(std::max<int64_t>(1, options.autocheckpoint_pages)) {
+      checkpoint_pages_(std::max<int64_t>(1, options.autocheckpoint_pages)),
+      keep_all_batches_(options.keep_all_batches) {
   EnsureJournalSchema(db_);
   insert_batch_.emplace(db_.handle(),
                         "INSERT INTO journal_batches (first_seq, count, records, written_at) "
@@ -339,6 +340,17 @@ void SqliteJournal::SaveSnapshot(uint64_t seq, std::string_view snapshot, uint64
     db_.Exec(
         "DELETE FROM journal_snapshots WHERE seq NOT IN "
         "(SELECT seq FROM journal_snapshots ORDER BY seq DESC LIMIT 2)");
+    if (!keep_all_batches_) {
+      // Only once two snapshots exist, and only what the older covers: the
+      // newest batch always stays (the next position is read from it), and a
+      // damaged newest snapshot can fall back to the older one.
+      db_.Exec(
+          "DELETE FROM journal_batches WHERE first_seq + count - 1 <= "
+          "(SELECT MIN(seq) FROM journal_snapshots HAVING COUNT(*) = 2)");
+      db_.Exec(
+          "DELETE FROM journal_digests WHERE seq < "
+          "(SELECT MIN(seq) FROM journal_snapshots HAVING COUNT(*) = 2)");
+    }
     db_.Exec("COMMIT");
   } catch (...) {
     sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);

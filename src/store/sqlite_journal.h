@@ -12,9 +12,11 @@
 // after that batch's Sync, stores it with the journal position it covers and
 // its StateDigest in one transaction; a start loads the
 // newest snapshot that decodes and replays only the batches after it. The
-// batches a snapshot covers are kept (not pruned): the journal stays the
-// complete audit trail that offline checks replay from the first command,
-// and admin inbox rows name their Deposit's journal position.
+// two newest snapshots are kept, and the batches the older one covers are
+// deleted (freed pages are reused, so journal.db stays bounded); with
+// keep_all_batches nothing is deleted and the journal stays the complete
+// audit trail that offline checks replay from the first command. Admin inbox
+// rows name their Deposit's journal position either way.
 //
 // The same file holds the admin inbox (`kcgate accounts deposit`), because
 // exactly-once funding needs the inbox row marked applied in the same
@@ -73,6 +75,11 @@ struct SqliteJournalOptions {
   // checkpointer thread of the journal's own, not on the journal writer
   // thread, so it never delays an acknowledgement.
   int64_t autocheckpoint_pages = 4096;
+  // Keep every batch, even those both stored snapshots cover (an audit trail
+  // that replays from the first command; journal.db then grows without end).
+  // Off: SaveSnapshot deletes the batches the older of the two kept snapshots
+  // covers, so the file stays bounded and either snapshot can still restart.
+  bool keep_all_batches = false;
 };
 
 class SqliteJournal final : public engine::Journal {
@@ -161,6 +168,7 @@ class SqliteJournal final : public engine::Journal {
   static int OnWalCommit(void* self, sqlite3* db, const char* name, int pages);
   void Checkpoints(std::string path);
   int64_t checkpoint_pages_;
+  bool keep_all_batches_;
   std::mutex checkpoint_mu_;
   std::condition_variable checkpoint_cv_;
   bool checkpoint_due_ = false;   // guarded by checkpoint_mu_

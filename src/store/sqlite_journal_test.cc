@@ -237,8 +237,9 @@ TEST(SqliteJournal, SnapshotsBoundTheReplay) {
   engine::NullEventSink sink;
   const auto commands = RandomStream(5, 1000);
   uint64_t digest = 0;
+  const SqliteJournalOptions keep_all{.keep_all_batches = true};
   {
-    SqliteJournal journal(path);
+    SqliteJournal journal(path, keep_all);
     engine::CommandLoop loop(engine::DefaultMarkets(), {}, &journal, &sink, &clock);
     ScheduleSnapshots(journal, loop, SnapshotPolicy{100, 0});
     loop.Start();
@@ -263,7 +264,7 @@ TEST(SqliteJournal, SnapshotsBoundTheReplay) {
     uint64_t digest = 0;
   };
   const auto restart = [&] {
-    SqliteJournal journal(path);
+    SqliteJournal journal(path, keep_all);
     engine::CommandLoop loop(engine::DefaultMarkets(), {}, &journal, &sink, &clock);
     uint64_t applied = 0;
     Restart r;
@@ -293,7 +294,7 @@ TEST(SqliteJournal, SnapshotsBoundTheReplay) {
   }
   EXPECT_EQ(restart().digest, digest);
   {  // The digest recorded with a snapshot is checked when it is loaded.
-    SqliteJournal journal(path);
+    SqliteJournal journal(path, keep_all);
     engine::CommandLoop loop(engine::DefaultMarkets(), {}, &journal, &sink, &clock);
     journal.Replay([&](const TimedCommand& c) { loop.Replay(c); });
     std::string bytes;
@@ -301,6 +302,67 @@ TEST(SqliteJournal, SnapshotsBoundTheReplay) {
     journal.SaveSnapshot(journal.durable_commands(), bytes, 12345);
   }
   EXPECT_THROW(restart(), std::runtime_error);
+}
+
+// By default the batches the older of the two kept snapshots covers are
+// deleted: the file stays bounded, and a restart from the newest snapshot, or
+// from the older one when the newest is damaged, still reaches the same state.
+TEST(SqliteJournal, SnapshotsPruneTheBatchesTheyCover) {
+  TempDir dir;
+  const std::string path = dir.file("journal.db");
+  engine::ManualClock clock(1'700'000'000 * engine::kNanosPerSecond);
+  engine::NullEventSink sink;
+  const auto commands = RandomStream(6, 1000);
+  uint64_t digest = 0;
+  {
+    SqliteJournal journal(path);
+    engine::CommandLoop loop(engine::DefaultMarkets(), {}, &journal, &sink, &clock);
+    ScheduleSnapshots(journal, loop, SnapshotPolicy{100, 0});
+    loop.Start();
+    std::atomic<std::size_t> done{0};
+    for (std::size_t i = 0; i < commands.size(); ++i) {
+      while (!loop.Submit(commands[i],
+                          [&](const auto&, const auto&) { return [&done] { ++done; }; })) {
+        std::this_thread::yield();
+      }
+      if (i % 30 == 29) {
+        while (done.load() <= i) std::this_thread::yield();
+      }
+    }
+    loop.Stop();
+    digest = loop.exchange().StateDigest();
+  }
+  uint64_t older = 0;
+  {
+    Database db(path);
+    auto q = db.Prepare("SELECT MIN(seq), COUNT(*) FROM journal_snapshots");
+    ASSERT_TRUE(q.Step());
+    older = static_cast<uint64_t>(q.Int(0));
+    EXPECT_EQ(q.Int(1), 2);
+    auto first = db.Prepare("SELECT MIN(first_seq) FROM journal_batches");
+    ASSERT_TRUE(first.Step());
+    EXPECT_GT(static_cast<uint64_t>(first.Int(0)), 1u);  // the head was deleted
+    auto covered =
+        db.Prepare("SELECT COUNT(*) FROM journal_batches WHERE first_seq + count - 1 <= ?");
+    covered.Bind(1, static_cast<int64_t>(older));
+    ASSERT_TRUE(covered.Step());
+    EXPECT_EQ(covered.Int(0), 0);  // nothing the older snapshot covers is left
+  }
+  const auto restart = [&] {
+    SqliteJournal journal(path);
+    engine::CommandLoop loop(engine::DefaultMarkets(), {}, &journal, &sink, &clock);
+    EXPECT_EQ(ReplayInto(journal, loop), commands.size());
+    EXPECT_EQ(journal.durable_commands(), commands.size());
+    return loop.exchange().StateDigest();
+  };
+  EXPECT_EQ(restart(), digest);
+  {  // The newest snapshot damaged: the older one and the batches after it serve.
+    Database db(path);
+    db.Exec(
+        "UPDATE journal_snapshots SET state = substr(state, 1, 100) WHERE seq = "
+        "(SELECT MAX(seq) FROM journal_snapshots)");
+  }
+  EXPECT_EQ(restart(), digest);
 }
 
 }  // namespace
