@@ -227,6 +227,31 @@ TEST(SqliteJournal, ReplayIntoChecksTheRecordedStateDigest) {
 namespace kc::store {
 namespace {
 
+// Journals `commands` through a CommandLoop that snapshots every 100 commands,
+// in chunks of 30, each durable before the next (many small batches); returns
+// the final StateDigest.
+uint64_t RunWithSnapshotsEvery100(const std::string& path, SqliteJournalOptions options,
+                                  const std::vector<engine::Command>& commands) {
+  engine::ManualClock clock(1'700'000'000 * engine::kNanosPerSecond);
+  engine::NullEventSink sink;
+  SqliteJournal journal(path, options);
+  engine::CommandLoop loop(engine::DefaultMarkets(), {}, &journal, &sink, &clock);
+  ScheduleSnapshots(journal, loop, SnapshotPolicy{100, 0});
+  loop.Start();
+  std::atomic<std::size_t> done{0};
+  for (std::size_t i = 0; i < commands.size(); ++i) {
+    while (
+        !loop.Submit(commands[i], [&](const auto&, const auto&) { return [&done] { ++done; }; })) {
+      std::this_thread::yield();
+    }
+    if (i % 30 == 29) {
+      while (done.load() <= i) std::this_thread::yield();
+    }
+  }
+  loop.Stop();
+  return loop.exchange().StateDigest();
+}
+
 // Snapshots every 100 commands: a restart loads the newest, replays only the
 // batches after it, and ends in the state the full replay reaches; a damaged
 // snapshot falls back to the older one (or to the whole journal).
@@ -236,28 +261,9 @@ TEST(SqliteJournal, SnapshotsBoundTheReplay) {
   engine::ManualClock clock(1'700'000'000 * engine::kNanosPerSecond);
   engine::NullEventSink sink;
   const auto commands = RandomStream(5, 1000);
-  uint64_t digest = 0;
   const SqliteJournalOptions keep_all{.keep_all_batches = true};
-  {
-    SqliteJournal journal(path, keep_all);
-    engine::CommandLoop loop(engine::DefaultMarkets(), {}, &journal, &sink, &clock);
-    ScheduleSnapshots(journal, loop, SnapshotPolicy{100, 0});
-    loop.Start();
-    // In chunks of 30, each durable before the next: many small batches.
-    std::atomic<std::size_t> done{0};
-    for (std::size_t i = 0; i < commands.size(); ++i) {
-      while (!loop.Submit(commands[i],
-                          [&](const auto&, const auto&) { return [&done] { ++done; }; })) {
-        std::this_thread::yield();
-      }
-      if (i % 30 == 29) {
-        while (done.load() <= i) std::this_thread::yield();
-      }
-    }
-    loop.Stop();
-    digest = loop.exchange().StateDigest();
-    EXPECT_EQ(journal.SnapshotPositions().size(), 2u);  // the two newest are kept
-  }
+  const uint64_t digest = RunWithSnapshotsEvery100(path, keep_all, commands);
+  EXPECT_EQ(SqliteJournal(path, keep_all).SnapshotPositions().size(), 2u);  // the two newest
   struct Restart {
     uint64_t covered = 0;
     uint64_t replayed = 0;
@@ -313,25 +319,7 @@ TEST(SqliteJournal, SnapshotsPruneTheBatchesTheyCover) {
   engine::ManualClock clock(1'700'000'000 * engine::kNanosPerSecond);
   engine::NullEventSink sink;
   const auto commands = RandomStream(6, 1000);
-  uint64_t digest = 0;
-  {
-    SqliteJournal journal(path);
-    engine::CommandLoop loop(engine::DefaultMarkets(), {}, &journal, &sink, &clock);
-    ScheduleSnapshots(journal, loop, SnapshotPolicy{100, 0});
-    loop.Start();
-    std::atomic<std::size_t> done{0};
-    for (std::size_t i = 0; i < commands.size(); ++i) {
-      while (!loop.Submit(commands[i],
-                          [&](const auto&, const auto&) { return [&done] { ++done; }; })) {
-        std::this_thread::yield();
-      }
-      if (i % 30 == 29) {
-        while (done.load() <= i) std::this_thread::yield();
-      }
-    }
-    loop.Stop();
-    digest = loop.exchange().StateDigest();
-  }
+  const uint64_t digest = RunWithSnapshotsEvery100(path, {}, commands);
   uint64_t older = 0;
   {
     Database db(path);
