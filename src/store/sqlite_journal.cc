@@ -121,6 +121,8 @@ SqliteJournal::SqliteJournal(const std::string& path, SqliteJournalOptions optio
   insert_batch_.emplace(db_.handle(),
                         "INSERT INTO journal_batches (first_seq, count, records, written_at) "
                         "VALUES (?, ?, ?, ?)");
+  begin_.emplace(db_.handle(), "BEGIN IMMEDIATE");
+  commit_.emplace(db_.handle(), "COMMIT");
   mark_inbox_.emplace(db_.handle(),
                       "UPDATE admin_inbox SET status = 'applied', journal_seq = ?, "
                       "applied_at = ? WHERE id = ? AND status = 'pending'");
@@ -151,6 +153,8 @@ SqliteJournal::~SqliteJournal() {
   sqlite3_wal_hook(db_.handle(), nullptr, nullptr);
   insert_batch_.reset();
   mark_inbox_.reset();
+  begin_.reset();
+  commit_.reset();
 }
 
 uint64_t SqliteJournal::Replay(const std::function<void(const engine::TimedCommand&)>& apply,
@@ -229,7 +233,8 @@ bool SqliteJournal::Sync() {
   if (pending_count_ == 0) return true;
   const int64_t now = NowMs();
   try {
-    db_.Exec("BEGIN IMMEDIATE");
+    begin_->Reset();
+    begin_->Run();
     try {
       insert_batch_->Reset();
       insert_batch_->Bind(1, static_cast<int64_t>(next_seq_))
@@ -242,7 +247,8 @@ bool SqliteJournal::Sync() {
         mark_inbox_->Bind(1, static_cast<int64_t>(m.seq)).Bind(2, now).Bind(3, m.inbox_id);
         mark_inbox_->Run();
       }
-      db_.Exec("COMMIT");
+      commit_->Reset();
+      commit_->Run();
     } catch (...) {
       sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
       throw;

@@ -151,6 +151,8 @@ class SqliteJournal final : public engine::Journal {
   Database db_;
   std::optional<Statement> insert_batch_;
   std::optional<Statement> mark_inbox_;
+  // Prepared once: parsing them anew cost about a tenth of a small batch's commit.
+  std::optional<Statement> begin_, commit_;
 
   // Journal writer thread.
   std::string pending_;  // framed records appended since the last Sync
