@@ -12,6 +12,7 @@
 #include "api/order_request.h"
 #include "api/paging.h"
 #include "api/request_body.h"
+#include "api/route_helpers.h"
 #include "api/spot_json.h"
 #include "gateway/call.h"
 
@@ -28,8 +29,6 @@ using gateway::Permission;
 using gateway::RatePool;
 
 namespace {
-
-ApiResponse Ok(const json::value& data) { return ApiResponse::Ok(json::serialize(data)); }
 
 std::string Upper(std::string_view text) {
   std::string out(text);

@@ -10,6 +10,7 @@
 #include "api/business_error.h"
 #include "api/engine_calls.h"
 #include "api/request_body.h"
+#include "api/route_helpers.h"
 #include "api/spot_json.h"
 #include "gateway/call.h"
 
@@ -22,18 +23,13 @@ using engine::DeadCancel;
 using engine::Exchange;
 using engine::MarketConfig;
 using engine::SymbolId;
-using gateway::Access;
-using gateway::ApiResponse;
 using gateway::Call;
 using gateway::Permission;
-using gateway::RatePool;
 
 namespace {
 
 // More pairs than KuCoin takes in one setting.
 constexpr BusinessError kTooManySymbols{"400100", "symbols not in the given range!"};
-
-ApiResponse Ok(const json::value& data) { return ApiResponse::Ok(json::serialize(data)); }
 
 std::int64_t Seconds(engine::Timestamp ts) { return ts / engine::kNanosPerSecond; }
 
@@ -67,74 +63,63 @@ std::string SymbolList(const std::vector<SymbolId>& symbols, const MarketConfig&
   return out;
 }
 
-void Add(gateway::RouteTable& routes, http::verb method, std::string pattern, Permission permission,
-         gateway::RouteHandler handler) {
-  routes.Add({.method = method,
-              .pattern = std::move(pattern),
-              .access = Access::kPrivate,
-              .permission = permission,
-              .pool = RatePool::kSpot,
-              .weight = 2,
-              .handler = std::move(handler)});
-}
-
 }  // namespace
 
 void AddDeadCancelRoutes(gateway::RouteTable& routes, engine::CommandLoop& loop,
                          const Clock& clock) {
   const MarketConfig& markets = loop.exchange().markets();
 
-  Add(routes, http::verb::post, "/api/v1/hf/orders/dead-cancel-all", Permission::kSpot,
-      [&loop, &markets](const std::shared_ptr<Call>& call) {
-        const auto uid = TradingUid(*call);
-        if (!uid) return call->Fail(Error(ErrorCode::kUidDenied));
-        auto body = ParseJsonObject(call->body());
-        if (!body) return call->Fail(body.error());
-        const json::value* timeout = body->if_contains("timeout");
-        if (timeout == nullptr || !timeout->is_int64()) {
-          return call->Fail(Error(ErrorCode::kInvalidParameter));
-        }
-        const std::int64_t seconds = timeout->as_int64();
-        if (seconds != -1 &&
-            (seconds < engine::kDeadCancelMinTimeout || seconds > engine::kDeadCancelMaxTimeout)) {
-          return call->Respond(Refusal(engine::RejectReason::kInvalidTimeout).ToResponse());
-        }
-        auto names = OptionalString(*body, "symbols");
-        if (!names) return call->Fail(names.error());
-        auto symbols = ParseSymbols(names->value_or(""), markets);
-        if (!symbols) return call->Respond(symbols.error().ToResponse());
-        engine::SetDeadCancel command;
-        command.uid = *uid;
-        command.timeout = static_cast<std::int32_t>(seconds);
-        for (SymbolId s : *symbols) {
-          command.symbols[command.symbol_count++] = static_cast<std::uint16_t>(s);
-        }
-        SubmitCommand(
-            loop, call, command, [](const CommandResult& r, const Exchange&) { return r; },
-            [seconds](const CommandResult& r) {
-              if (!r.ok()) return Refusal(r.reject).ToResponse();
-              // Cleared (-1): nothing will fire, so no trigger time (0).
-              const std::int64_t now = Seconds(r.at);
-              return Ok(json::object{{"currentTime", now},
-                                     {"triggerTime", seconds == -1 ? 0 : now + seconds}});
-            });
-      });
+  AddSpot(routes, http::verb::post, "/api/v1/hf/orders/dead-cancel-all", Permission::kSpot, 2,
+          [&loop, &markets](const std::shared_ptr<Call>& call) {
+            const auto uid = TradingUid(*call);
+            if (!uid) return call->Fail(Error(ErrorCode::kUidDenied));
+            auto body = ParseJsonObject(call->body());
+            if (!body) return call->Fail(body.error());
+            const json::value* timeout = body->if_contains("timeout");
+            if (timeout == nullptr || !timeout->is_int64()) {
+              return call->Fail(Error(ErrorCode::kInvalidParameter));
+            }
+            const std::int64_t seconds = timeout->as_int64();
+            if (seconds != -1 && (seconds < engine::kDeadCancelMinTimeout ||
+                                  seconds > engine::kDeadCancelMaxTimeout)) {
+              return call->Respond(Refusal(engine::RejectReason::kInvalidTimeout).ToResponse());
+            }
+            auto names = OptionalString(*body, "symbols");
+            if (!names) return call->Fail(names.error());
+            auto symbols = ParseSymbols(names->value_or(""), markets);
+            if (!symbols) return call->Respond(symbols.error().ToResponse());
+            engine::SetDeadCancel command;
+            command.uid = *uid;
+            command.timeout = static_cast<std::int32_t>(seconds);
+            for (SymbolId s : *symbols) {
+              command.symbols[command.symbol_count++] = static_cast<std::uint16_t>(s);
+            }
+            SubmitCommand(
+                loop, call, command, [](const CommandResult& r, const Exchange&) { return r; },
+                [seconds](const CommandResult& r) {
+                  if (!r.ok()) return Refusal(r.reject).ToResponse();
+                  // Cleared (-1): nothing will fire, so no trigger time (0).
+                  const std::int64_t now = Seconds(r.at);
+                  return Ok(json::object{{"currentTime", now},
+                                         {"triggerTime", seconds == -1 ? 0 : now + seconds}});
+                });
+          });
 
-  Add(routes, http::verb::get, "/api/v1/hf/orders/dead-cancel-all/query", Permission::kGeneral,
-      [&loop, &markets, &clock](const std::shared_ptr<Call>& call) {
-        const auto uid = TradingUid(*call);
-        if (!uid) return call->Fail(Error(ErrorCode::kUidDenied));
-        QueryEngine(
-            loop, call,
-            [uid = *uid](const Exchange& exchange) { return exchange.DeadCancelOf(uid); },
-            [&markets, &clock](const std::optional<DeadCancel>& d) {
-              if (!d) return Ok(nullptr);
-              return Ok(json::object{{"timeout", d->timeout},
-                                     {"symbols", SymbolList(d->symbols, markets)},
-                                     {"currentTime", clock.NowMs() / 1000},
-                                     {"triggerTime", Seconds(d->trigger_at)}});
-            });
-      });
+  AddSpot(routes, http::verb::get, "/api/v1/hf/orders/dead-cancel-all/query", Permission::kGeneral,
+          2, [&loop, &markets, &clock](const std::shared_ptr<Call>& call) {
+            const auto uid = TradingUid(*call);
+            if (!uid) return call->Fail(Error(ErrorCode::kUidDenied));
+            QueryEngine(
+                loop, call,
+                [uid = *uid](const Exchange& exchange) { return exchange.DeadCancelOf(uid); },
+                [&markets, &clock](const std::optional<DeadCancel>& d) {
+                  if (!d) return Ok(nullptr);
+                  return Ok(json::object{{"timeout", d->timeout},
+                                         {"symbols", SymbolList(d->symbols, markets)},
+                                         {"currentTime", clock.NowMs() / 1000},
+                                         {"triggerTime", Seconds(d->trigger_at)}});
+                });
+          });
 }
 
 }  // namespace kc::api

@@ -9,6 +9,7 @@
 #include "api/business_error.h"
 #include "api/engine_calls.h"
 #include "api/paging.h"
+#include "api/route_helpers.h"
 #include "api/spot_json.h"
 #include "gateway/call.h"
 
@@ -20,7 +21,6 @@ using engine::Exchange;
 using engine::Fill;
 using engine::MarketConfig;
 using gateway::Access;
-using gateway::ApiResponse;
 using gateway::Call;
 using gateway::Permission;
 using gateway::RatePool;
@@ -28,8 +28,6 @@ using gateway::RatePool;
 namespace {
 
 constexpr engine::Timestamp kDay = 86'400 * engine::kNanosPerSecond;
-
-ApiResponse Ok(const json::value& data) { return ApiResponse::Ok(json::serialize(data)); }
 
 // The filters /fills and /hf/fills share; answers the call itself on a bad one.
 // `no_match` is set when ?orderId= cannot name any order (not a KuCoin id).

@@ -8,6 +8,7 @@
 
 #include "api/business_error.h"
 #include "api/engine_calls.h"
+#include "api/route_helpers.h"
 #include "api/spot_json.h"
 #include "core/decimal.h"
 #include "gateway/call.h"
@@ -19,7 +20,6 @@ namespace json = boost::json;
 using engine::MarketConfig;
 using engine::SymbolId;
 using gateway::Access;
-using gateway::ApiResponse;
 using gateway::Call;
 using gateway::Permission;
 using gateway::RatePool;
@@ -28,8 +28,6 @@ namespace {
 
 // KuCoin lists at most 1500 candles per request.
 constexpr std::size_t kMaxCandles = 1500;
-
-ApiResponse Ok(const json::value& data) { return ApiResponse::Ok(json::serialize(data)); }
 
 json::value OrNull(bool present, std::string text) {
   if (!present) return nullptr;

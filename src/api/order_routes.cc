@@ -23,6 +23,7 @@
 #include "api/order_request.h"
 #include "api/paging.h"
 #include "api/request_body.h"
+#include "api/route_helpers.h"
 #include "api/spot_json.h"
 #include "core/decimal.h"
 #include "gateway/call.h"
@@ -38,11 +39,9 @@ using engine::Order;
 using engine::OrderId;
 using engine::SymbolId;
 using engine::Uid;
-using gateway::Access;
 using gateway::ApiResponse;
 using gateway::Call;
 using gateway::Permission;
-using gateway::RatePool;
 
 namespace {
 
@@ -56,31 +55,7 @@ struct Ctx {
   const Clock& clock;
 };
 
-ApiResponse Ok(const json::value& data) { return ApiResponse::Ok(json::serialize(data)); }
-
 std::int64_t Millis(engine::Timestamp ts) { return ts / engine::kNanosPerMilli; }
-
-void AddSpot(gateway::RouteTable& routes, http::verb method, std::string pattern,
-             Permission permission, int weight, gateway::RouteHandler handler) {
-  routes.Add({.method = method,
-              .pattern = std::move(pattern),
-              .access = Access::kPrivate,
-              .permission = permission,
-              .pool = RatePool::kSpot,
-              .weight = weight,
-              .handler = std::move(handler)});
-}
-
-// The caller's engine uid, or answers 400010 and returns nullopt.
-std::optional<Uid> Caller(const std::shared_ptr<Call>& call) {
-  auto uid = TradingUid(*call);
-  if (!uid) call->Fail(Error(ErrorCode::kUidDenied));
-  return uid;
-}
-
-void Refuse(const std::shared_ptr<Call>& call, const Refusal& refusal) {
-  call->Respond(refusal.ToResponse());
-}
 
 // Runs `check` on the engine thread; answers its refusal, or else submits
 // `command` with `extract`/`render` as SubmitCommand does.

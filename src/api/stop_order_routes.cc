@@ -13,6 +13,7 @@
 #include "api/order_request.h"
 #include "api/paging.h"
 #include "api/request_body.h"
+#include "api/route_helpers.h"
 #include "api/spot_json.h"
 #include "gateway/call.h"
 
@@ -29,36 +30,10 @@ using engine::RejectReason;
 using engine::StopOrder;
 using engine::SymbolId;
 using engine::Uid;
-using gateway::Access;
-using gateway::ApiResponse;
 using gateway::Call;
 using gateway::Permission;
-using gateway::RatePool;
 
 namespace {
-
-ApiResponse Ok(const json::value& data) { return ApiResponse::Ok(json::serialize(data)); }
-
-void Add(gateway::RouteTable& routes, http::verb method, std::string pattern, Permission permission,
-         int weight, gateway::RouteHandler handler) {
-  routes.Add({.method = method,
-              .pattern = std::move(pattern),
-              .access = Access::kPrivate,
-              .permission = permission,
-              .pool = RatePool::kSpot,
-              .weight = weight,
-              .handler = std::move(handler)});
-}
-
-std::optional<Uid> Caller(const std::shared_ptr<Call>& call) {
-  auto uid = TradingUid(*call);
-  if (!uid) call->Fail(Error(ErrorCode::kUidDenied));
-  return uid;
-}
-
-void Refuse(const std::shared_ptr<Call>& call, const Refusal& refusal) {
-  call->Respond(refusal.ToResponse());
-}
 
 json::value OrNull(const std::string& s) {
   if (s.empty()) return nullptr;
@@ -129,7 +104,8 @@ json::array IdList(const std::vector<OrderId>& ids) {
 
 void AddPlace(gateway::RouteTable& routes, engine::CommandLoop& loop) {
   const MarketConfig& markets = loop.exchange().markets();
-  Add(routes, http::verb::post, "/api/v1/stop-order", Permission::kSpot, 2,
+  AddSpot(
+      routes, http::verb::post, "/api/v1/stop-order", Permission::kSpot, 2,
       [&loop, &markets](const std::shared_ptr<Call>& call) {
         const auto uid = Caller(call);
         if (!uid) return;
@@ -167,122 +143,123 @@ void AddPlace(gateway::RouteTable& routes, engine::CommandLoop& loop) {
 
 void AddQueries(gateway::RouteTable& routes, engine::CommandLoop& loop) {
   const MarketConfig& markets = loop.exchange().markets();
-  Add(routes, http::verb::get, "/api/v1/stop-order", Permission::kGeneral, 8,
-      [&loop, &markets](const std::shared_ptr<Call>& call) {
-        const auto uid = Caller(call);
-        if (!uid) return;
-        if (auto trade_type = CheckTradeType(*call); !trade_type) {
-          return call->Fail(trade_type.error());
-        }
-        auto symbol = ReadSymbol(*call, markets, /*required=*/false);
-        if (!symbol) return Refuse(call, symbol.error());
-        auto side = ReadSide(*call);
-        auto type = ReadOrderType(*call);
-        auto start = ReadMillis(*call, "startAt");
-        auto end = ReadMillis(*call, "endAt");
-        auto page = ReadPage(*call);
-        if (!side || !type || !start || !end || !page) {
-          return call->Fail(Error(ErrorCode::kInvalidParameter));
-        }
-        const std::vector<OrderId> ids = ReadOrderIds(*call);
-        const bool by_ids = call->QueryParam("orderIds") != nullptr;
-        QueryEngine(
-            loop, call,
-            [uid = *uid, symbol = *symbol, side = *side, type = *type, start = *start, end = *end,
-             ids, by_ids](const Exchange& exchange) {
-              std::vector<StopOrder> out;
-              for (StopOrder& s : exchange.StopOrders(uid)) {
-                if (symbol && s.order.symbol != *symbol) continue;
-                if (side && s.order.side != *side) continue;
-                if (type && s.order.type != *type) continue;
-                if (start != 0 && s.created_at < start) continue;
-                if (end != 0 && s.created_at > end) continue;
-                if (by_ids && std::find(ids.begin(), ids.end(), s.id) == ids.end()) continue;
-                out.push_back(std::move(s));
-              }
-              std::reverse(out.begin(), out.end());  // newest first
-              return out;
-            },
-            [&markets, uid = *uid, page = *page](const std::vector<StopOrder>& all) {
-              json::array items;
-              for (std::size_t i = page.offset();
-                   i < all.size() && i < page.offset() + page.limit(); ++i) {
-                items.push_back(StopOrderJson(all[i], uid, markets));
-              }
-              return Ok(PagedList(page, all.size(), std::move(items)));
-            });
-      });
+  AddSpot(routes, http::verb::get, "/api/v1/stop-order", Permission::kGeneral, 8,
+          [&loop, &markets](const std::shared_ptr<Call>& call) {
+            const auto uid = Caller(call);
+            if (!uid) return;
+            if (auto trade_type = CheckTradeType(*call); !trade_type) {
+              return call->Fail(trade_type.error());
+            }
+            auto symbol = ReadSymbol(*call, markets, /*required=*/false);
+            if (!symbol) return Refuse(call, symbol.error());
+            auto side = ReadSide(*call);
+            auto type = ReadOrderType(*call);
+            auto start = ReadMillis(*call, "startAt");
+            auto end = ReadMillis(*call, "endAt");
+            auto page = ReadPage(*call);
+            if (!side || !type || !start || !end || !page) {
+              return call->Fail(Error(ErrorCode::kInvalidParameter));
+            }
+            const std::vector<OrderId> ids = ReadOrderIds(*call);
+            const bool by_ids = call->QueryParam("orderIds") != nullptr;
+            QueryEngine(
+                loop, call,
+                [uid = *uid, symbol = *symbol, side = *side, type = *type, start = *start,
+                 end = *end, ids, by_ids](const Exchange& exchange) {
+                  std::vector<StopOrder> out;
+                  for (StopOrder& s : exchange.StopOrders(uid)) {
+                    if (symbol && s.order.symbol != *symbol) continue;
+                    if (side && s.order.side != *side) continue;
+                    if (type && s.order.type != *type) continue;
+                    if (start != 0 && s.created_at < start) continue;
+                    if (end != 0 && s.created_at > end) continue;
+                    if (by_ids && std::find(ids.begin(), ids.end(), s.id) == ids.end()) continue;
+                    out.push_back(std::move(s));
+                  }
+                  std::reverse(out.begin(), out.end());  // newest first
+                  return out;
+                },
+                [&markets, uid = *uid, page = *page](const std::vector<StopOrder>& all) {
+                  json::array items;
+                  for (std::size_t i = page.offset();
+                       i < all.size() && i < page.offset() + page.limit(); ++i) {
+                    items.push_back(StopOrderJson(all[i], uid, markets));
+                  }
+                  return Ok(PagedList(page, all.size(), std::move(items)));
+                });
+          });
 
-  Add(routes, http::verb::get, "/api/v1/stop-order/queryOrderByClientOid", Permission::kGeneral, 3,
-      [&loop, &markets](const std::shared_ptr<Call>& call) {
-        const auto uid = Caller(call);
-        if (!uid) return;
-        const std::string* client_oid = call->QueryParam("clientOid");
-        if (client_oid == nullptr || client_oid->empty()) {
-          return call->Fail(Error(ErrorCode::kInvalidParameter));
-        }
-        auto symbol = ReadSymbol(*call, markets, /*required=*/false);
-        if (!symbol) return Refuse(call, symbol.error());
-        QueryEngine(
-            loop, call,
-            [uid = *uid, oid = *client_oid, symbol = *symbol](const Exchange& exchange) {
-              std::vector<StopOrder> out;
-              for (StopOrder& s : exchange.StopOrders(uid)) {
-                if (s.order.client_oid.view() != oid) continue;
-                if (symbol && s.order.symbol != *symbol) continue;
-                out.push_back(std::move(s));
-              }
-              return out;
-            },
-            [&markets, uid = *uid](const std::vector<StopOrder>& found) {
-              json::array items;
-              for (const StopOrder& s : found) items.push_back(StopOrderJson(s, uid, markets));
-              return Ok(items);
-            });
-      });
+  AddSpot(routes, http::verb::get, "/api/v1/stop-order/queryOrderByClientOid", Permission::kGeneral,
+          3, [&loop, &markets](const std::shared_ptr<Call>& call) {
+            const auto uid = Caller(call);
+            if (!uid) return;
+            const std::string* client_oid = call->QueryParam("clientOid");
+            if (client_oid == nullptr || client_oid->empty()) {
+              return call->Fail(Error(ErrorCode::kInvalidParameter));
+            }
+            auto symbol = ReadSymbol(*call, markets, /*required=*/false);
+            if (!symbol) return Refuse(call, symbol.error());
+            QueryEngine(
+                loop, call,
+                [uid = *uid, oid = *client_oid, symbol = *symbol](const Exchange& exchange) {
+                  std::vector<StopOrder> out;
+                  for (StopOrder& s : exchange.StopOrders(uid)) {
+                    if (s.order.client_oid.view() != oid) continue;
+                    if (symbol && s.order.symbol != *symbol) continue;
+                    out.push_back(std::move(s));
+                  }
+                  return out;
+                },
+                [&markets, uid = *uid](const std::vector<StopOrder>& found) {
+                  json::array items;
+                  for (const StopOrder& s : found) items.push_back(StopOrderJson(s, uid, markets));
+                  return Ok(items);
+                });
+          });
 
-  Add(routes, http::verb::get, "/api/v1/stop-order/{orderId}", Permission::kGeneral, 3,
-      [&loop, &markets](const std::shared_ptr<Call>& call) {
-        const auto uid = Caller(call);
-        if (!uid) return;
-        const auto id = OrderId::Parse(call->PathParam("orderId"));
-        if (!id) return call->Respond(BusinessResponse(kOrderNotExist));
-        QueryEngine(
-            loop, call,
-            [uid = *uid, id = *id](const Exchange& exchange) {
-              return exchange.FindStopOrder(uid, id);
-            },
-            [&markets, uid = *uid](const std::optional<StopOrder>& s) {
-              if (!s) return BusinessResponse(kOrderNotExist);
-              return Ok(StopOrderJson(*s, uid, markets));
-            });
-      });
+  AddSpot(routes, http::verb::get, "/api/v1/stop-order/{orderId}", Permission::kGeneral, 3,
+          [&loop, &markets](const std::shared_ptr<Call>& call) {
+            const auto uid = Caller(call);
+            if (!uid) return;
+            const auto id = OrderId::Parse(call->PathParam("orderId"));
+            if (!id) return call->Respond(BusinessResponse(kOrderNotExist));
+            QueryEngine(
+                loop, call,
+                [uid = *uid, id = *id](const Exchange& exchange) {
+                  return exchange.FindStopOrder(uid, id);
+                },
+                [&markets, uid = *uid](const std::optional<StopOrder>& s) {
+                  if (!s) return BusinessResponse(kOrderNotExist);
+                  return Ok(StopOrderJson(*s, uid, markets));
+                });
+          });
 }
 
 void AddCancels(gateway::RouteTable& routes, engine::CommandLoop& loop) {
   const MarketConfig& markets = loop.exchange().markets();
   const auto extract = [](const CommandResult& r, const Exchange&) { return r; };
-  Add(routes, http::verb::delete_, "/api/v1/stop-order/cancelOrderByClientOid", Permission::kSpot,
-      5, [&loop, &markets, extract](const std::shared_ptr<Call>& call) {
-        const auto uid = Caller(call);
-        if (!uid) return;
-        const std::string* text = call->QueryParam("clientOid");
-        engine::ClientOid client_oid;
-        if (text == nullptr || text->empty()) {
-          return call->Fail(Error(ErrorCode::kInvalidParameter));
-        }
-        if (!client_oid.Assign(*text)) return Refuse(call, RejectReason::kOrderNotFound);
-        auto symbol = ReadSymbol(*call, markets, /*required=*/false);
-        if (!symbol) return Refuse(call, symbol.error());
-        SubmitCommand(loop, call, CancelStopOrders{*uid, {}, client_oid, *symbol}, extract,
-                      [oid = *text](const CommandResult& r) {
-                        if (!r.ok()) return Refusal(r.reject).ToResponse();
-                        return Ok(json::object{{"cancelledOrderId", r.order_id.ToString()},
-                                               {"clientOid", oid}});
-                      });
-      });
+  AddSpot(routes, http::verb::delete_, "/api/v1/stop-order/cancelOrderByClientOid",
+          Permission::kSpot, 5, [&loop, &markets, extract](const std::shared_ptr<Call>& call) {
+            const auto uid = Caller(call);
+            if (!uid) return;
+            const std::string* text = call->QueryParam("clientOid");
+            engine::ClientOid client_oid;
+            if (text == nullptr || text->empty()) {
+              return call->Fail(Error(ErrorCode::kInvalidParameter));
+            }
+            if (!client_oid.Assign(*text)) return Refuse(call, RejectReason::kOrderNotFound);
+            auto symbol = ReadSymbol(*call, markets, /*required=*/false);
+            if (!symbol) return Refuse(call, symbol.error());
+            SubmitCommand(loop, call, CancelStopOrders{*uid, {}, client_oid, *symbol}, extract,
+                          [oid = *text](const CommandResult& r) {
+                            if (!r.ok()) return Refusal(r.reject).ToResponse();
+                            return Ok(json::object{{"cancelledOrderId", r.order_id.ToString()},
+                                                   {"clientOid", oid}});
+                          });
+          });
 
-  Add(routes, http::verb::delete_, "/api/v1/stop-order/cancel", Permission::kSpot, 3,
+  AddSpot(
+      routes, http::verb::delete_, "/api/v1/stop-order/cancel", Permission::kSpot, 3,
       [&loop, &markets](const std::shared_ptr<Call>& call) {
         const auto uid = Caller(call);
         if (!uid) return;
@@ -322,18 +299,18 @@ void AddCancels(gateway::RouteTable& routes, engine::CommandLoop& loop) {
             render);
       });
 
-  Add(routes, http::verb::delete_, "/api/v1/stop-order/{orderId}", Permission::kSpot, 3,
-      [&loop, extract](const std::shared_ptr<Call>& call) {
-        const auto uid = Caller(call);
-        if (!uid) return;
-        const auto id = OrderId::Parse(call->PathParam("orderId"));
-        if (!id) return Refuse(call, RejectReason::kOrderNotFound);
-        SubmitCommand(loop, call, CancelStopOrders{*uid, *id, {}, std::nullopt}, extract,
-                      [](const CommandResult& r) {
-                        if (!r.ok()) return Refusal(r.reject).ToResponse();
-                        return Ok(json::object{{"cancelledOrderIds", IdList(r.canceled)}});
-                      });
-      });
+  AddSpot(routes, http::verb::delete_, "/api/v1/stop-order/{orderId}", Permission::kSpot, 3,
+          [&loop, extract](const std::shared_ptr<Call>& call) {
+            const auto uid = Caller(call);
+            if (!uid) return;
+            const auto id = OrderId::Parse(call->PathParam("orderId"));
+            if (!id) return Refuse(call, RejectReason::kOrderNotFound);
+            SubmitCommand(loop, call, CancelStopOrders{*uid, *id, {}, std::nullopt}, extract,
+                          [](const CommandResult& r) {
+                            if (!r.ok()) return Refusal(r.reject).ToResponse();
+                            return Ok(json::object{{"cancelledOrderIds", IdList(r.canceled)}});
+                          });
+          });
 }
 
 }  // namespace
