@@ -157,50 +157,7 @@ TEST(CommandLoop, AcknowledgesAndPublishesOnlyAfterSync) {
   EXPECT_EQ(journal.inner.records(), 2u);
 }
 
-// A journal whose Sync blocks until the test lets it through: the pipeline
-// can then be observed with a batch stuck in its fsync.
-class GatedJournal final : public Journal {
- public:
-  void Append(std::span<const TimedCommand> batch) override {
-    std::lock_guard lock(mu_);
-    inner_.Append(batch);
-  }
-  bool Sync() override {
-    std::unique_lock lock(mu_);
-    ++entered_;
-    cv_.notify_all();
-    cv_.wait(lock, [this] { return allowed_ > synced_; });
-    ++synced_;
-    return inner_.Sync();
-  }
-  void Allow(std::size_t syncs) {
-    std::lock_guard lock(mu_);
-    allowed_ += syncs;
-    cv_.notify_all();
-  }
-  void AllowAll() { Allow(1 << 30); }
-  // Waits until `n` syncs have started; false after a few seconds.
-  bool WaitEntered(std::size_t n) {
-    std::unique_lock lock(mu_);
-    return cv_.wait_for(lock, std::chrono::seconds(10), [&] { return entered_ >= n; });
-  }
-  std::size_t synced() {
-    std::lock_guard lock(mu_);
-    return synced_;
-  }
-  std::size_t records() {
-    std::lock_guard lock(mu_);
-    return inner_.records();
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  MemoryJournal inner_;
-  std::size_t entered_ = 0;
-  std::size_t allowed_ = 0;
-  std::size_t synced_ = 0;
-};
+using testing::GatedJournal;
 
 // Everything the engine thread releases, with the syncs done at that moment.
 class Released {

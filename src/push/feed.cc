@@ -90,8 +90,26 @@ void MarketFeed::Seed(const engine::Exchange& exchange) {
 }
 
 void MarketFeed::Publish(std::string_view topic, engine::Uid uid, std::string text) {
-  publisher_->Publish(topic, static_cast<std::int64_t>(uid),
-                      std::make_shared<const std::string>(std::move(text)));
+  Frame frame = std::make_shared<const std::string>(std::move(text));
+  if (held_ != nullptr) {
+    held_->push_back(Held{std::string(topic), uid, std::move(frame)});
+    return;
+  }
+  publisher_->Publish(topic, static_cast<std::int64_t>(uid), std::move(frame));
+}
+
+std::vector<MarketFeed::Held> MarketFeed::FlushHeld(const engine::Exchange& exchange,
+                                                    engine::Timestamp now) {
+  std::vector<Held> out;
+  held_ = &out;
+  Flush(exchange, now);
+  held_ = nullptr;
+  return out;
+}
+
+void MarketFeed::PublishHeld(const std::vector<Held>& frames) {
+  for (const Held& h : frames)
+    publisher_->Publish(h.topic, static_cast<std::int64_t>(h.uid), h.frame);
 }
 
 // Bounds a level2 message (and the time a busy symbol's changes wait).

@@ -63,6 +63,16 @@ class MarketFeed final : public engine::EventSink {
 
   // Publishes the throttled topics that are due at `now` (engine time, ns).
   void Flush(const engine::Exchange& exchange, engine::Timestamp now);
+  // The same, but the frames are handed back instead of published, for a
+  // caller that may publish only once the state they show is durable
+  // (FeedTimer: the state a query reads may be ahead of the journal).
+  struct Held {
+    std::string topic;
+    engine::Uid uid = 0;
+    Frame frame;
+  };
+  std::vector<Held> FlushHeld(const engine::Exchange& exchange, engine::Timestamp now);
+  void PublishHeld(const std::vector<Held>& frames);
   // How often Flush should run (the shortest interval).
   engine::Timestamp flush_period() const;
 
@@ -103,6 +113,7 @@ class MarketFeed final : public engine::EventSink {
   FeedOptions options_;
   std::vector<SymbolFeed> symbols_;
   std::vector<engine::SymbolId> level2_held_;  // symbols whose `level2` is not empty
+  std::vector<Held>* held_ = nullptr;          // set during FlushHeld
   engine::Timestamp last_ticker_ = 0;
   engine::Timestamp last_depth_ = 0;
   engine::Timestamp last_snapshot_ = 0;

@@ -369,5 +369,48 @@ TEST(FeedTimerTest, FlushesThroughTheCommandLoop) {
   EXPECT_EQ(json::parse(text).at("data").at("bids"), json::parse(R"([["50000","0.01"]])"));
 }
 
+// The timer's flush reads the engine state when its query runs, which may be
+// ahead of the journal: its frames go out only once that state is durable.
+TEST(FeedTimerTest, PublishesOnlyWhatTheJournalHolds) {
+  engine::testing::GatedJournal journal;
+  engine::ManualClock clock(1'700'000'000LL * engine::kNanosPerSecond);
+  LockedPublisher pub;
+  MarketFeed feed(engine::DefaultMarkets(), &pub);
+  engine::CommandLoop loop(engine::DefaultMarkets(), {}, &journal, &feed, &clock);
+  FeedTimer timer(&feed, &loop, &clock);
+  loop.Start();
+  timer.Start();
+  const engine::MarketConfig& m = engine::DefaultMarkets();
+  engine::PlaceOrder p;
+  p.uid = 1;
+  p.symbol = *m.FindSymbol("BTC-USDT");
+  p.side = Side::kBuy;
+  p.price = U("50000");
+  p.size = U("0.01");
+  const std::vector<engine::Command> both = {
+      engine::Deposit{1, *m.FindCurrency("USDT"), engine::AccountType::kTrade, U("1000")}, p};
+  ASSERT_TRUE(loop.Submit(both, nullptr));
+  ASSERT_TRUE(journal.WaitEntered(1));  // applied, stuck in its sync
+  auto shows_order = [&] {
+    for (const Frame& f : pub.depth5()) {
+      if (f->find("50000") != std::string::npos) return true;
+    }
+    return false;
+  };
+  for (int i = 0; i < 30; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    clock.Advance(100 * kMilli);
+  }
+  EXPECT_FALSE(shows_order());
+  journal.AllowAll();
+  for (int i = 0; i < 300 && !shows_order(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    clock.Advance(100 * kMilli);
+  }
+  timer.Stop();
+  loop.Stop();
+  EXPECT_TRUE(shows_order());
+}
+
 }  // namespace
 }  // namespace kc::push

@@ -30,10 +30,17 @@ void FeedTimer::Run() {
     // After a long stall, tick from now instead of catching up.
     if (const auto now = std::chrono::steady_clock::now(); next < now) next = now + period_;
     if (queued_->exchange(true)) continue;  // the last flush has not run yet
-    const bool submitted = loop_->SubmitQuery(
-        [feed = feed_, clock = clock_, queued = queued_](const engine::Exchange& exchange) {
+    // A query that returns a Reply runs in queue order without draining the
+    // engine's pipeline; the frames it built go out once the state they show
+    // is durable.
+    const bool submitted =
+        loop_->SubmitQuery([feed = feed_, clock = clock_, queued = queued_](
+                               const engine::Exchange& exchange) -> engine::CommandLoop::Reply {
           queued->store(false);
-          feed->Flush(exchange, clock->Now());
+          auto frames = std::make_shared<std::vector<MarketFeed::Held>>(
+              feed->FlushHeld(exchange, clock->Now()));
+          if (frames->empty()) return nullptr;
+          return [feed, frames] { feed->PublishHeld(*frames); };
         });
     if (!submitted) queued_->store(false);  // stopped or overloaded: try next tick
   }

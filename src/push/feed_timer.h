@@ -1,7 +1,8 @@
 // Runs MarketFeed::Flush on the engine thread at the feed's push frequency.
 // The feed lives on the engine thread, which has no timers of its own, so a
 // small thread of ours wakes every flush_period() and submits a CommandLoop
-// query that calls Flush there; the engine thread stays the only one touching
+// query that flushes there (its frames released once the state they show is
+// durable, like any answer); the engine thread stays the only one touching
 // the feed and the exchange. At most one flush is queued at a time, so a busy
 // engine is never handed a backlog of them.
 //
