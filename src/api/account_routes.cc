@@ -111,8 +111,6 @@ std::optional<engine::AccountType> ParseAccountType(std::string_view text) {
   return std::nullopt;
 }
 
-void RefuseUid(const std::shared_ptr<Call>& call) { call->Fail(Error(ErrorCode::kUidDenied)); }
-
 }  // namespace
 
 void AddAccountRoutes(gateway::RouteTable& routes, engine::CommandLoop& loop) {
@@ -126,8 +124,8 @@ void AddAccountRoutes(gateway::RouteTable& routes, engine::CommandLoop& loop) {
        .pool = RatePool::kManagement,
        .weight = 5,
        .handler = [&loop, &markets](const std::shared_ptr<Call>& call) {
-         const auto uid = TradingUid(*call);
-         if (!uid) return RefuseUid(call);
+         const auto uid = Caller(call);
+         if (!uid) return;
          const auto currencies = ReadCurrencies(*call, markets);
          std::optional<engine::AccountType> type;
          if (const std::string* text = call->QueryParam("type"); text && !text->empty()) {
@@ -172,8 +170,8 @@ void AddAccountRoutes(gateway::RouteTable& routes, engine::CommandLoop& loop) {
               .pool = RatePool::kManagement,
               .weight = 5,
               .handler = [&loop, &markets](const std::shared_ptr<Call>& call) {
-                const auto uid = TradingUid(*call);
-                if (!uid) return RefuseUid(call);
+                const auto uid = Caller(call);
+                if (!uid) return;
                 const auto id = engine::OrderId::Parse(call->PathParam("accountId"));
                 if (!id) return call->Respond(BusinessResponse(kAccountNotExist));
                 QueryEngine(
@@ -204,8 +202,8 @@ void AddAccountRoutes(gateway::RouteTable& routes, engine::CommandLoop& loop) {
        .pool = RatePool::kManagement,
        .weight = 2,
        .handler = [&loop, &markets](const std::shared_ptr<Call>& call) {
-         const auto uid = TradingUid(*call);
-         if (!uid) return RefuseUid(call);
+         const auto uid = Caller(call);
+         if (!uid) return;
          auto page = ReadPage(*call, 50, 500);
          if (!page) return call->Fail(page.error());
          auto query = ReadLedgerQuery(*call, markets, *uid);
@@ -252,8 +250,8 @@ void AddAccountRoutes(gateway::RouteTable& routes, engine::CommandLoop& loop) {
        .pool = RatePool::kSpot,
        .weight = 2,
        .handler = [&loop, &markets](const std::shared_ptr<Call>& call) {
-         const auto uid = TradingUid(*call);
-         if (!uid) return RefuseUid(call);
+         const auto uid = Caller(call);
+         if (!uid) return;
          auto query = ReadLedgerQuery(*call, markets, *uid);
          if (!query) return call->Fail(query.error());
          auto last_id = ReadInteger(*call, "lastId");
@@ -320,8 +318,8 @@ void AddAccountRoutes(gateway::RouteTable& routes, engine::CommandLoop& loop) {
        .pool = RatePool::kManagement,
        .weight = 15,
        .handler = [&loop, &markets](const std::shared_ptr<Call>& call) {
-         const auto uid = TradingUid(*call);
-         if (!uid) return RefuseUid(call);
+         const auto uid = Caller(call);
+         if (!uid) return;
          auto body = ParseJsonObject(call->body());
          if (!body) return call->Fail(body.error());
          auto client_oid = RequireString(*body, "clientOid");

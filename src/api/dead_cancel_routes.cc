@@ -71,8 +71,8 @@ void AddDeadCancelRoutes(gateway::RouteTable& routes, engine::CommandLoop& loop,
 
   AddSpot(routes, http::verb::post, "/api/v1/hf/orders/dead-cancel-all", Permission::kSpot, 2,
           [&loop, &markets](const std::shared_ptr<Call>& call) {
-            const auto uid = TradingUid(*call);
-            if (!uid) return call->Fail(Error(ErrorCode::kUidDenied));
+            const auto uid = Caller(call);
+            if (!uid) return;
             auto body = ParseJsonObject(call->body());
             if (!body) return call->Fail(body.error());
             const json::value* timeout = body->if_contains("timeout");
@@ -107,8 +107,8 @@ void AddDeadCancelRoutes(gateway::RouteTable& routes, engine::CommandLoop& loop,
 
   AddSpot(routes, http::verb::get, "/api/v1/hf/orders/dead-cancel-all/query", Permission::kGeneral,
           2, [&loop, &markets, &clock](const std::shared_ptr<Call>& call) {
-            const auto uid = TradingUid(*call);
-            if (!uid) return call->Fail(Error(ErrorCode::kUidDenied));
+            const auto uid = Caller(call);
+            if (!uid) return;
             QueryEngine(
                 loop, call,
                 [uid = *uid](const Exchange& exchange) { return exchange.DeadCancelOf(uid); },

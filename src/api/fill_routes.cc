@@ -34,11 +34,8 @@ constexpr engine::Timestamp kDay = 86'400 * engine::kNanosPerSecond;
 std::optional<engine::FillFilter> ReadFillFilter(const std::shared_ptr<Call>& call,
                                                  const MarketConfig& markets, bool symbol_required,
                                                  bool* no_match) {
-  const auto uid = TradingUid(*call);
-  if (!uid) {
-    call->Fail(Error(ErrorCode::kUidDenied));
-    return std::nullopt;
-  }
+  const auto uid = Caller(call);
+  if (!uid) return std::nullopt;
   if (auto trade_type = CheckTradeType(*call); !trade_type) {
     call->Fail(trade_type.error());
     return std::nullopt;
@@ -150,8 +147,8 @@ void AddFillRoutes(gateway::RouteTable& routes, engine::CommandLoop& loop, const
               .pool = RatePool::kSpot,
               .weight = 20,
               .handler = [&loop, &markets, &clock](const std::shared_ptr<Call>& call) {
-                const auto uid = TradingUid(*call);
-                if (!uid) return call->Fail(Error(ErrorCode::kUidDenied));
+                const auto uid = Caller(call);
+                if (!uid) return;
                 engine::FillFilter filter;
                 filter.uid = *uid;
                 filter.start = clock.NowMs() * engine::kNanosPerMilli - kDay;

@@ -119,14 +119,12 @@ void MarketFeed::OnBook(const engine::BookEvent& e) {
   SymbolFeed& f = symbols_[e.symbol];
   ++f.version;
   if (!publisher_->HasSubscribers(f.level2_topic)) return;
-  if (f.level2.empty()) level2_held_.push_back(e.symbol);
   f.level2.push_back(e);
   if (f.level2.size() == kMaxLevel2Changes) PublishLevel2(f);
 }
 
 void MarketFeed::OnEventsEnd() {
-  for (const engine::SymbolId s : level2_held_) PublishLevel2(symbols_[s]);
-  level2_held_.clear();
+  for (SymbolFeed& f : symbols_) PublishLevel2(f);
 }
 
 void MarketFeed::PublishLevel2(SymbolFeed& f) {

@@ -112,8 +112,7 @@ class MarketFeed final : public engine::EventSink {
   Publisher* publisher_;
   FeedOptions options_;
   std::vector<SymbolFeed> symbols_;
-  std::vector<engine::SymbolId> level2_held_;  // symbols whose `level2` is not empty
-  std::vector<Held>* held_ = nullptr;          // set during FlushHeld
+  std::vector<Held>* held_ = nullptr;  // set during FlushHeld
   engine::Timestamp last_ticker_ = 0;
   engine::Timestamp last_depth_ = 0;
   engine::Timestamp last_snapshot_ = 0;
