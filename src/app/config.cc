@@ -185,6 +185,7 @@ Config LoadConfig(const std::string& path) {
   Read(table, "auth.timestamp_window_ms", config.timestamp_window_ms);
   Read(table, "security.master_key", config.master_key);
   Read(table, "demo.create_key", config.demo_key);
+  if (table.at_path("demo.funds")) config.demo_funds = ReadStrings(table, "demo.funds");
   Read(table, "journal.wal_autocheckpoint_pages", config.journal.wal_autocheckpoint_pages);
   Read(table, "journal.snapshot_every_commands", config.journal.snapshot_every_commands);
   Read(table, "journal.snapshot_every_ms", config.journal.snapshot_every_ms);

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "engine/markets.h"
 #include "gateway/access_policy.h"
@@ -47,6 +48,8 @@ struct Config {
   int64_t timestamp_window_ms = 5'000;
   std::string master_key;  // 64 hex digits; else KCGATE_MASTER_KEY, else <data>/master.key
   bool demo_key = true;    // create and print a demo key when the store has none
+  // [demo] funds: credited once to the demo key's trade account ("AMOUNT CURRENCY").
+  std::vector<std::string> demo_funds = {"10000 USDT", "1 BTC"};
   JournalConfig journal;
   MarketMakerConfig market_maker;
   // [markets]: the currencies and symbols traded; nullopt: engine::DefaultMarkets().

@@ -37,6 +37,7 @@ TEST(Config, ExampleFileStatesTheDefaults) {
   EXPECT_EQ(example.journal.wal_autocheckpoint_pages, defaults.journal.wal_autocheckpoint_pages);
   EXPECT_EQ(example.journal.snapshot_every_commands, defaults.journal.snapshot_every_commands);
   EXPECT_EQ(example.journal.snapshot_every_ms, defaults.journal.snapshot_every_ms);
+  EXPECT_EQ(example.demo_funds, defaults.demo_funds);
   EXPECT_EQ(example.market_maker.uid, defaults.market_maker.uid);
   EXPECT_EQ(example.market_maker.interval_ms, defaults.market_maker.interval_ms);
   EXPECT_EQ(example.market_maker.levels, defaults.market_maker.levels);

@@ -6,6 +6,9 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
+
+#include "store/admin_inbox.h"
 
 namespace kc::app {
 
@@ -50,7 +53,8 @@ std::optional<store::CreatedKey> EnsureDemoKey(store::KeyAdmin& admin,
   store::NewKey request;
   request.uid = kDemoUid;
   request.version = 3;
-  request.permissions = *gateway::Permissions::Parse("General,Spot,Margin,InnerTransfer,Transfer");
+  request.permissions =
+      *gateway::Permissions::Parse("General,Spot,Margin,InnerTransfer,Transfer,FlexTransfers");
   request.remark = "demo key created by make run";
   store::CreatedKey created = admin.Create(request);
 
@@ -63,6 +67,29 @@ std::optional<store::CreatedKey> EnsureDemoKey(store::KeyAdmin& admin,
       << '\n';
   ::umask(old_mask);
   return created;
+}
+
+std::vector<int64_t> FundDemoKey(const store::CreatedKey& key,
+                                 const std::vector<std::string>& funds,
+                                 const std::string& journal_path,
+                                 const engine::MarketConfig& markets) {
+  store::AdminInbox inbox(journal_path);
+  std::vector<int64_t> rows;
+  for (const std::string& entry : funds) {
+    const std::size_t space = entry.find(' ');
+    if (space == std::string::npos || entry.find(' ', space + 1) != std::string::npos) {
+      throw std::invalid_argument("demo.funds: '" + entry + "' is not \"AMOUNT CURRENCY\"");
+    }
+    const std::string currency = entry.substr(space + 1);
+    store::DepositRequest request{key.uid, currency, entry.substr(0, space), "trade",
+                                  "demo:" + std::to_string(key.uid) + ":" + currency};
+    try {
+      rows.push_back(inbox.Enqueue(request, markets).id);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument("demo.funds: " + std::string(e.what()));
+    }
+  }
+  return rows;
 }
 
 std::string SignedRequestExample(const store::CreatedKey& key, const std::string& base_url) {

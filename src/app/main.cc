@@ -46,7 +46,25 @@ int Serve(const Config& config) {
     demo = kc::app::EnsureDemoKey(admin, config.data_dir);
     server.key_directory().Refresh();
   }
+  std::vector<int64_t> demo_deposits;
+  if (demo) {
+    demo_deposits =
+        kc::app::FundDemoKey(*demo, config.demo_funds, kc::store::JournalPath(config.data_dir),
+                             server.engine_loop().exchange().markets());
+  }
   const auto endpoint = server.Start();
+  // The server's inbox poller applies them at once; the key is printed funded.
+  if (!demo_deposits.empty()) {
+    kc::store::AdminInbox inbox(kc::store::JournalPath(config.data_dir));
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    for (int64_t id : demo_deposits) {
+      auto row = inbox.Find(id);
+      while (row && row->status == "pending" && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        row = inbox.Find(id);
+      }
+    }
+  }
   const std::string base_url =
       "http://" + endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
   std::cout << "kcgate listening on " << base_url << " (data in " << config.data_dir << ")\n"
@@ -58,7 +76,9 @@ int Serve(const Config& config) {
               << "  passphrase: " << demo->passphrase << "\n"
               << "\nA signed request (bash):\n"
               << kc::app::SignedRequestExample(*demo, base_url) << "\n"
-              << "Fund it:   build/release/src/app/kcgate accounts deposit --data "
+              << "Funded once with [demo] funds (trade account):";
+    for (const std::string& fund : config.demo_funds) std::cout << " " << fund;
+    std::cout << "\nFund more: build/release/src/app/kcgate accounts deposit --data "
               << config.data_dir << " --uid " << demo->uid
               << " --currency USDT --amount 10000 --account trade\n"
               << "More keys: build/release/src/app/kcgate keys create --data " << config.data_dir
@@ -189,8 +209,11 @@ int main(int argc, char** argv) {
     if (deposit->parsed()) return Deposit(config, deposit_request, as_json);
     if (!keys->parsed()) {
       // The demo market runs unless the config file or the flag turns it off.
-      if (no_market_maker) config.market_maker.enabled = false;
-      if (!config.market_maker.enabled) config.market_maker.enabled = true;
+      if (no_market_maker) {
+        config.market_maker.enabled = false;
+      } else if (!config.market_maker.enabled.has_value()) {
+        config.market_maker.enabled = true;
+      }
       return Serve(config);
     }
 

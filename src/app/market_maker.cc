@@ -30,6 +30,14 @@ constexpr double kSpacing = 0.0004;         // between ladder levels, relative t
 constexpr double kMinLevelUsd = 200;
 constexpr double kMaxLevelUsd = 3000;
 constexpr double kFundingUsd = 100'000'000;  // per currency and user: fees last for months
+// The opening burst on an untraded symbol: this many steps, each with a
+// crossing order, seeded by kOpeningSeed unless market_maker.seed is set.
+constexpr int kOpeningSteps = 24;
+constexpr uint64_t kOpeningSeed = 20'261'207;
+
+uint64_t WalkSeed(uint64_t seed, engine::SymbolId s) {
+  return seed ^ (0x9E3779B97F4A7C15ull * (s + 1));
+}
 
 double Pow10d(int n) { return std::pow(10.0, n); }
 
@@ -76,7 +84,8 @@ MarketMaker::MarketMaker(MarketMakerConfig config, std::string journal_path,
       markets_(loop.exchange().markets()),
       maker_(static_cast<engine::Uid>(config.uid)),
       taker_(static_cast<engine::Uid>(config.uid) + 1),
-      rng_(config.seed) {
+      rng_(config.seed),
+      opening_seed_(config.seed != 0 ? config.seed : kOpeningSeed) {
   if (config_.uid <= 0) throw std::runtime_error("market_maker.uid must be positive");
   if (config_.interval_ms <= 0) throw std::runtime_error("market_maker.interval_ms must be > 0");
   if (config_.levels < 1 || config_.levels > 50) {
@@ -102,7 +111,21 @@ void MarketMaker::Start() {
     } catch (const std::exception& e) {
       spdlog::error("market maker stopped: {}", e.what());
     }
+    MarkLive();  // nobody waits for a market that is not coming
   });
+}
+
+void MarketMaker::MarkLive() {
+  {
+    std::lock_guard lock(mu_);
+    live_ = true;
+  }
+  cv_.notify_all();
+}
+
+bool MarketMaker::WaitUntilLive(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mu_);
+  return cv_.wait_for(lock, timeout, [this] { return live_ || stopping_; });
 }
 
 void MarketMaker::Stop() {
@@ -143,7 +166,7 @@ bool MarketMaker::Fund() {
   }
 }
 
-void MarketMaker::LoadStartingPrices() {
+std::vector<std::size_t> MarketMaker::LoadStartingPrices(uint64_t walk_seed) {
   std::promise<std::vector<int64_t>> last;
   auto answer = last.get_future();
   const bool queued = loop_.SubmitQuery([this, &last](const engine::Exchange& exchange) {
@@ -157,6 +180,8 @@ void MarketMaker::LoadStartingPrices() {
   std::vector<int64_t> prices(markets_.symbols.size(), 0);
   if (queued) prices = answer.get();
 
+  std::vector<std::size_t> untraded;
+
   for (engine::SymbolId s = 0; s < markets_.symbols.size(); ++s) {
     const auto& spec = markets_.symbol(s);
     if (!spec.enable_trading || spec.price_increment <= 0) continue;
@@ -167,19 +192,41 @@ void MarketMaker::LoadStartingPrices() {
         static_cast<double>(spec.price_increment) / Pow10d(markets_.currency(spec.quote).precision);
     const auto anchor = std::llround(reference / tick);
     const int64_t start = prices[s] > 0 ? prices[s] / spec.price_increment : anchor;
-    quoting_.push_back(
-        Quoting{s, PriceWalk(start, anchor, config_.seed ^ (0x9E3779B97F4A7C15ull * (s + 1))), 0});
+    if (prices[s] == 0) untraded.push_back(quoting_.size());
+    quoting_.push_back(Quoting{s, PriceWalk(start, anchor, WalkSeed(walk_seed, s)), 0});
   }
+  return untraded;
+}
+
+void MarketMaker::TradeOpeningBurst(const std::vector<std::size_t>& untraded, uint64_t seed) {
+  if (untraded.empty()) return;
+  rng_.seed(seed);
+  for (int step = 0; step < kOpeningSteps; ++step) {
+    for (std::size_t i : untraded) StepSymbol(quoting_[i], 100);
+  }
+  // Queries answer in queue order, once what came before is durable.
+  std::promise<void> done;
+  auto applied = done.get_future();
+  if (loop_.SubmitQuery([&done](const engine::Exchange&) -> engine::CommandLoop::Reply {
+        return [&done] { done.set_value(); };
+      })) {
+    applied.wait();
+  }
+  spdlog::info("market maker: opening trades on {} symbols", untraded.size());
 }
 
 void MarketMaker::Run() {
   if (!Fund()) return;
   funded_ = true;
-  LoadStartingPrices();
+  TradeOpeningBurst(LoadStartingPrices(opening_seed_), opening_seed_);
+  // From here on the path follows market_maker.seed (the clock's when 0).
+  rng_.seed(config_.seed);
+  for (Quoting& q : quoting_) q.walk.Reseed(WalkSeed(config_.seed, q.symbol));
+  MarkLive();
   spdlog::info("market maker: uid {} quoting {} symbols (taker uid {}, seed {})", maker_,
                quoting_.size(), taker_, config_.seed);
   while (WaitFor(std::chrono::milliseconds(config_.interval_ms))) {
-    for (Quoting& q : quoting_) StepSymbol(q);
+    for (Quoting& q : quoting_) StepSymbol(q, static_cast<int>(config_.trade_percent));
     steps_.fetch_add(1);
   }
   // Leave no quotes behind that nobody refreshes.
@@ -197,7 +244,7 @@ void MarketMaker::Send(engine::Command command) {
   if (queued) submitted_.fetch_add(1, std::memory_order_relaxed);
 }
 
-void MarketMaker::StepSymbol(Quoting& q) {
+void MarketMaker::StepSymbol(Quoting& q, int trade_percent) {
   const auto& spec = markets_.symbol(q.symbol);
   const int base_scale = markets_.currency(spec.base).precision;
   const int quote_scale = markets_.currency(spec.quote).precision;
@@ -244,7 +291,7 @@ void MarketMaker::StepSymbol(Quoting& q) {
   }
 
   std::uniform_int_distribution<int> percent(0, 99);
-  if (percent(rng_) < config_.trade_percent) {
+  if (percent(rng_) < trade_percent) {
     engine::PlaceOrder order;
     order.uid = taker_;
     order.symbol = q.symbol;

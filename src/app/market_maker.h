@@ -5,7 +5,11 @@
 // submits through the CommandLoop like any client, so everything it does is
 // journaled, replayed and published. It funds both users at its first start
 // with admin inbox deposits under fixed idempotency keys (never twice, even
-// across restarts) and starts quoting once they are applied.
+// across restarts) and starts quoting once they are applied. On a symbol
+// without any trade yet (a fresh data directory) it first trades a short
+// burst, the same for every start (seeded by market_maker.seed, or a fixed
+// seed when that is 0), so the market has a last price, 24 h statistics and
+// candles from the first second; Server::Start waits for it.
 //
 // Owned by the Server: Start and Stop from the owning thread; it runs on a
 // thread of its own and talks to the engine only through Submit/SubmitQuery.
@@ -34,6 +38,7 @@ class PriceWalk {
   PriceWalk(int64_t start_ticks, int64_t anchor_ticks, uint64_t seed);
   int64_t Step();
   int64_t ticks() const { return ticks_; }
+  void Reseed(uint64_t seed) { rng_.seed(seed); }
 
  private:
   int64_t ticks_;
@@ -63,6 +68,9 @@ class MarketMaker {
   uint64_t submitted() const { return submitted_.load(); }
   uint64_t rejected() const { return rejected_.load(); }
   bool funded() const { return funded_.load(); }
+  // Blocks until the opening trades are in the engine (or the maker stopped
+  // or failed); false when `timeout` passed first.
+  bool WaitUntilLive(std::chrono::milliseconds timeout);
 
   // What the first start deposits for `uid`'s `currency` (trade account).
   static std::string FundingAmount(const engine::MarketConfig& markets,
@@ -76,9 +84,13 @@ class MarketMaker {
   };
 
   void Run();
-  bool Fund();                // false when stopped before funded
-  void LoadStartingPrices();  // from the last trades, when the journal has any
-  void StepSymbol(Quoting& q);
+  bool Fund();  // false when stopped before funded
+  // From the last trades, when the journal has any; returns the symbols
+  // (indexes into quoting_) that have none.
+  std::vector<std::size_t> LoadStartingPrices(uint64_t walk_seed);
+  void TradeOpeningBurst(const std::vector<std::size_t>& untraded, uint64_t seed);
+  void MarkLive();
+  void StepSymbol(Quoting& q, int trade_percent);
   void Send(engine::Command command);
   bool WaitFor(std::chrono::milliseconds interval);  // false when stopping
 
@@ -91,11 +103,13 @@ class MarketMaker {
 
   // The maker's thread only.
   std::mt19937_64 rng_;
+  uint64_t opening_seed_;
   std::vector<Quoting> quoting_;
 
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;  // guarded by mu_
+  bool live_ = false;      // guarded by mu_: opening trades done (or never coming)
   std::thread thread_;
 
   std::atomic<uint64_t> steps_{0};

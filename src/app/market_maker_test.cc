@@ -95,9 +95,9 @@ TEST_F(MarketMakerRun, QuotesTradesAndConservesAcrossARestart) {
     poller.Start(std::chrono::milliseconds(10));
     MarketMaker maker(config, path_, loop);
     maker.Start();
-    // Until every symbol has traded (bounded).
+    // Until every symbol has traded and the maker stepped (bounded).
     bool all_traded = false;
-    for (int i = 0; i < 1000 && !all_traded; ++i) {
+    for (int i = 0; i < 1000 && (!all_traded || maker.steps() == 0); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
       all_traded = Query<bool>(loop, [&](const engine::Exchange& ex) {
         for (engine::SymbolId s = 0; s < markets.symbols.size(); ++s) {
@@ -163,6 +163,54 @@ TEST_F(MarketMakerRun, QuotesTradesAndConservesAcrossARestart) {
   }
   store::AdminInbox inbox(path_);
   EXPECT_TRUE(inbox.Pending(10).empty());
+}
+
+// A fresh market trades its opening burst before WaitUntilLive returns: every
+// symbol has a last price at once, the same on every fresh start (seed 0
+// means a fixed opening seed), and a restart does not trade it again.
+TEST_F(MarketMakerRun, OpensEveryFreshMarketWithTheSameBurstOnce) {
+  const engine::MarketConfig& markets = engine::DefaultMarkets();
+  MarketMakerConfig config;
+  config.uid = 777;
+  config.seed = 0;
+  config.interval_ms = 600'000;  // no step after the burst during the test
+  engine::NullEventSink sink;
+  engine::SystemClock clock;
+  // Last trade (price, trade id) of every symbol after the maker went live.
+  const auto open_market = [&](bool fresh) {
+    if (fresh) std::filesystem::remove(path_);
+    store::SqliteJournal journal(path_);
+    engine::CommandLoop loop(markets, {}, &journal, &sink, &clock);
+    journal.Replay([&](const engine::TimedCommand& c) { loop.Replay(c); });
+    loop.Start();
+    store::InboxPoller poller(path_, markets, journal, loop);
+    poller.Start(std::chrono::milliseconds(10));
+    MarketMaker maker(config, path_, loop);
+    maker.Start();
+    EXPECT_TRUE(maker.WaitUntilLive(std::chrono::seconds(20)));
+    auto last =
+        Query<std::vector<std::pair<int64_t, uint64_t>>>(loop, [&](const engine::Exchange& ex) {
+          std::vector<std::pair<int64_t, uint64_t>> out;
+          for (engine::SymbolId s = 0; s < markets.symbols.size(); ++s) {
+            const auto trade = ex.market_data(s).LastTrade();
+            out.emplace_back(trade ? trade->price : 0, trade ? trade->trade_id : 0);
+            const auto stats = ex.market_data(s).Stats(clock.Now());
+            EXPECT_TRUE(stats.has_trades) << markets.symbol(s).symbol;
+            EXPECT_NE(ex.market_data(s).candles(engine::CandleInterval::k1min).Last(), nullptr);
+          }
+          return out;
+        });
+    maker.Stop();
+    poller.Stop();
+    loop.Stop();
+    return last;
+  };
+  const auto first = open_market(true);
+  for (const auto& [price, id] : first) EXPECT_GT(price, 0);
+  const auto restarted = open_market(false);
+  EXPECT_EQ(restarted, first);  // no second burst, no step
+  const auto again = open_market(true);
+  EXPECT_EQ(again, first);  // the same opening on a fresh start
 }
 
 }  // namespace

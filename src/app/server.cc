@@ -155,6 +155,10 @@ boost::asio::ip::tcp::endpoint Server::Start() {
         parts_->config.market_maker, store::JournalPath(parts_->config.data_dir),
         parts_->engine_loop);
     parts_->market_maker->Start();
+    // A fresh market trades its opening burst before the first client connects.
+    if (!parts_->market_maker->WaitUntilLive(std::chrono::seconds(10))) {
+      spdlog::warn("market maker: no opening trades after 10 s; serving anyway");
+    }
   }
   parts_->loops.Start();
   parts_->started = true;

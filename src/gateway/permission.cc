@@ -8,7 +8,7 @@
 namespace kc::gateway {
 namespace {
 
-constexpr std::array<std::pair<Permission, std::string_view>, 7> kNames = {{
+constexpr std::array<std::pair<Permission, std::string_view>, 8> kNames = {{
     {Permission::kGeneral, "General"},
     {Permission::kSpot, "Spot"},
     {Permission::kMargin, "Margin"},
@@ -16,6 +16,7 @@ constexpr std::array<std::pair<Permission, std::string_view>, 7> kNames = {{
     {Permission::kEarn, "Earn"},
     {Permission::kInnerTransfer, "InnerTransfer"},
     {Permission::kTransfer, "Transfer"},
+    {Permission::kFlexTransfers, "FlexTransfers"},
 }};
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {

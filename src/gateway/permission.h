@@ -16,7 +16,8 @@ enum class Permission : uint32_t {
   kFutures = 1u << 3,
   kEarn = 1u << 4,
   kInnerTransfer = 1u << 5,
-  kTransfer = 1u << 6,  // KuCoin's name for the withdrawal permission
+  kTransfer = 1u << 6,       // KuCoin's name for the withdrawal permission
+  kFlexTransfers = 1u << 7,  // universal (flex) transfer
 };
 
 // A set of permissions.
@@ -38,7 +39,7 @@ class Permissions {
   // "General,Spot" (case-insensitive names, spaces ignored); nullopt on an unknown name.
   // "Withdrawal" is accepted as an alias of Transfer.
   static std::optional<Permissions> Parse(std::string_view text);
-  // KuCoin's order: "General,Spot,Margin,Futures,Earn,InnerTransfer,Transfer".
+  // KuCoin's order: "General,Spot,Margin,Futures,Earn,InnerTransfer,Transfer,FlexTransfers".
   std::string ToString() const;
 
   friend constexpr bool operator==(Permissions, Permissions) = default;

@@ -134,7 +134,9 @@ class KcgateServer {
       await this.exited;
       clearTimeout(timer);
     }
-    if (!process.env.KCGATE_KEEP_DATA) await rm(this.dataDir, { recursive: true, force: true });
+    if (!process.env.KCGATE_KEEP_DATA && !this.options.keepData) {
+      await rm(this.dataDir, { recursive: true, force: true });
+    }
     return this.exitStatus;
   }
 
@@ -220,18 +222,20 @@ class KcgateServer {
 }
 
 // Starts kcgate on 127.0.0.1:0 with a fresh data dir and no demo key.
-// `config` is extra TOML appended to the generated config file.
-export async function startKcgate({ config = '', args = [] } = {}) {
-  const dataDir = await mkdtemp(join(tmpdir(), 'kcgate-client-'));
+// `config` is extra TOML appended to the generated config file. `dataDir`:
+// an existing data dir (a restart), kept when the server stops.
+export async function startKcgate({ config = '', args = [], dataDir: reuse } = {}) {
+  const dataDir = reuse ?? await mkdtemp(join(tmpdir(), 'kcgate-client-'));
   const configFile = join(dataDir, 'client-test.toml');
-  // The demo market maker stays off unless the test configures it.
+  // The demo key and market maker stay off unless the test configures them.
+  const demo = /^\s*\[demo\]/m.test(config) ? '' : '[demo]\ncreate_key = false\n';
   const marketMaker = /^\s*\[market_maker\]/m.test(config) ? '' : '[market_maker]\nenabled = false\n';
-  await writeFile(configFile, `[demo]\ncreate_key = false\n${marketMaker}${config}`);
+  await writeFile(configFile, `${demo}${marketMaker}${config}`);
 
   const proc = spawn(KCGATE_BIN,
     ['--listen', '127.0.0.1:0', '--data', dataDir, '--config', configFile, ...args],
     { stdio: ['ignore', 'pipe', 'pipe'] });
-  const server = new KcgateServer(proc, dataDir, { config, args });
+  const server = new KcgateServer(proc, dataDir, { config, args, keepData: reuse !== undefined });
   live.add(server);
   if (process.env.KCGATE_CLIENT_PIDDIR && proc.pid) {
     // The run script's cleanup reads the data dir from here.
