@@ -88,6 +88,8 @@ boost::system::result<LedgerQuery, Error> ReadLedgerQuery(const Call& call,
       q.filter.biz_type = engine::BizType::kTransfer;
     } else if (name == "TRADE_EXCHANGE" || name == "EXCHANGE") {
       q.filter.biz_type = engine::BizType::kExchange;
+    } else if (name == "WITHDRAW" || name == "WITHDRAWAL") {
+      q.filter.biz_type = engine::BizType::kWithdrawal;
     } else {
       q.matches_nothing = true;
     }

@@ -70,6 +70,10 @@ BusinessError ForReject(RejectReason reason) {
       return {"200003", "Number of orders breached the limit"};
     case RejectReason::kInvalidTimeout:
       return {"400100", "timeout not in the given range!"};
+    case RejectReason::kUnknownChain:
+      return kChainNotSupported;
+    case RejectReason::kWithdrawalNotFound:
+      return kWithdrawalNotCancelable;
   }
   return {"500000", "Internal Server Error"};
 }

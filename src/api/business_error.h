@@ -37,6 +37,23 @@ inline constexpr BusinessError kOrderNotExist{"400100", "order not exist."};
 // An account id that is not one of this user's accounts.
 inline constexpr BusinessError kAccountNotExist{"400100", "account not exist."};
 
+// A chain the currency does not have, or one closed for the operation.
+inline constexpr BusinessError kChainNotSupported{"400100", "The chain is not supported."};
+inline constexpr BusinessError kWithdrawalsDisabled{
+    "400100", "Current currency does not support withdrawal."};
+inline constexpr BusinessError kDepositsDisabled{"400100",
+                                                 "Current currency does not support deposit."};
+// ccxt's exceptions map records this answer of KuCoin's.
+inline constexpr BusinessError kWithdrawalBelowMinimum{
+    "400100", "The withdrawal amount is below the minimum requirement."};
+inline constexpr BusinessError kWithdrawalAboveMaximum{
+    "400100", "The withdrawal amount is above the maximum requirement."};
+inline constexpr BusinessError kWithdrawalPrecision{"400100",
+                                                    "The withdrawal amount precision is invalid."};
+inline constexpr BusinessError kWithdrawalNotCancelable{
+    "400100", "withdrawal not exist or not allow to cancel"};
+inline constexpr BusinessError kWithdrawalNotExist{"400100", "withdrawal not exist."};
+
 // A request refused either with a registry error or with a business error.
 class Refusal {
  public:

@@ -70,13 +70,44 @@ json::object SymbolJson(const engine::SymbolSpec& s, const MarketConfig& markets
   };
 }
 
-// kcgate moves no coins on chains: currencies list no chains, so clients see
-// deposits and withdrawals as unavailable rather than an invented network.
-json::object CurrencyJson(const engine::CurrencySpec& c) {
+json::value AmountOrNull(const std::optional<engine::Units>& units, int scale) {
+  if (!units) return nullptr;
+  return json::string(Amount(*units, scale));
+}
+
+json::object ChainJson(const engine::ChainSpec& chain, int precision) {
+  return json::object{
+      {"chainName", chain.chain_name},
+      {"withdrawalMinSize", Amount(chain.withdrawal_min_size, precision)},
+      {"depositMinSize", AmountOrNull(chain.deposit_min_size, precision)},
+      {"withdrawFeeRate", Rate(chain.withdraw_fee_rate)},
+      {"withdrawalMinFee", Amount(chain.withdrawal_min_fee, precision)},
+      {"isWithdrawEnabled", chain.withdraw_enabled},
+      {"isDepositEnabled", chain.deposit_enabled},
+      {"confirms", chain.confirms},
+      {"preConfirms", chain.pre_confirms},
+      {"contractAddress", chain.contract_address},
+      {"withdrawPrecision", chain.withdraw_precision},
+      {"maxWithdraw", AmountOrNull(chain.max_withdraw, precision)},
+      {"maxDeposit", AmountOrNull(chain.max_deposit, precision)},
+      {"needTag", chain.need_tag},
+      {"chainId", chain.chain_id},
+  };
+}
+
+// /api/v3/currencies entries (and the legacy /api/v2/currencies/{currency}):
+// deposits and withdrawals are simulated on the configured chains; `?chain=`
+// (by chainId or chainName) keeps only that chain.
+json::object CurrencyJson(const engine::CurrencySpec& c, const std::string* chain = nullptr) {
+  json::array chains;
+  for (const engine::ChainSpec& x : c.chains) {
+    if (chain != nullptr && !chain->empty() && c.FindChain(*chain) != &x) continue;
+    chains.push_back(ChainJson(x, c.precision));
+  }
   return json::object{
       {"currency", c.currency},   {"name", c.name},          {"fullName", c.full_name},
       {"precision", c.precision}, {"confirms", nullptr},     {"contractAddress", nullptr},
-      {"isMarginEnabled", false}, {"isDebitEnabled", false}, {"chains", json::array()},
+      {"isMarginEnabled", false}, {"isDebitEnabled", false}, {"chains", std::move(chains)},
   };
 }
 
@@ -236,7 +267,18 @@ void AddMarketRoutes(gateway::RouteTable& routes, engine::CommandLoop& loop, con
               .handler = [&markets](const std::shared_ptr<Call>& call) {
                 const auto id = markets.FindCurrency(call->PathParam("currency"));
                 if (!id) return call->Respond(BusinessResponse(kCurrencyNotExists));
-                call->Respond(Ok(CurrencyJson(markets.currency(*id))));
+                call->Respond(Ok(CurrencyJson(markets.currency(*id), call->QueryParam("chain"))));
+              }});
+  // The legacy detail (kucoin-node-sdk's getCurrencyDetail sends
+  // /api/v2/currencies/BTC?currency=BTC): the same answer as v3.
+  routes.Add({.method = http::verb::get,
+              .pattern = "/api/v2/currencies/{currency}",
+              .permission = Permission::kNone,
+              .weight = 3,
+              .handler = [&markets](const std::shared_ptr<Call>& call) {
+                const auto id = markets.FindCurrency(call->PathParam("currency"));
+                if (!id) return call->Respond(BusinessResponse(kCurrencyNotExists));
+                call->Respond(Ok(CurrencyJson(markets.currency(*id), call->QueryParam("chain"))));
               }});
   routes.Add({.method = http::verb::get,
               .pattern = "/api/v1/markets",

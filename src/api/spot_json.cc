@@ -245,6 +245,7 @@ json::object HfLedgerJson(const engine::LedgerEntry& e, const MarketConfig& mark
   std::string_view biz = "TRANSFER";
   if (e.biz_type == engine::BizType::kExchange) biz = "TRADE_EXCHANGE";
   if (e.biz_type == engine::BizType::kDeposit) biz = "DEPOSIT";
+  if (e.biz_type == engine::BizType::kWithdrawal) biz = "WITHDRAW";
   return json::object{
       {"id", std::to_string(e.id.seq)},
       {"currency", c.currency},

@@ -28,6 +28,61 @@ void Read(const toml::table& table, std::string_view path, T& out) {
   }
 }
 
+// [[markets.currencies.chains]] of one currency; none given: the built-in
+// chains of that currency (engine::DefaultChains); `chains = []`: none.
+std::vector<engine::ChainSpec> ReadChains(const toml::table& currency,
+                                          const engine::CurrencySpec& spec) {
+  std::vector<engine::ChainText> texts;
+  const toml::node* node = currency.get("chains");
+  const bool defaults = node == nullptr;
+  if (defaults) {
+    texts = engine::DefaultChains(spec.currency);
+  } else {
+    const toml::array* list = node->as_array();
+    if (list == nullptr || (!list->empty() && !list->is_array_of_tables())) {
+      throw std::runtime_error("markets.currencies.chains must be an array of tables");
+    }
+    for (const toml::node& entry : *list) {
+      const toml::table& t = *entry.as_table();
+      engine::ChainText c;
+      for (auto [key, out] : std::initializer_list<std::pair<const char*, std::string*>>{
+               {"chain_id", &c.chain_id},
+               {"chain_name", &c.chain_name},
+               {"contract_address", &c.contract_address},
+               {"withdrawal_min_size", &c.withdrawal_min_size},
+               {"withdrawal_min_fee", &c.withdrawal_min_fee},
+               {"withdraw_fee_rate", &c.withdraw_fee_rate},
+               {"deposit_min_size", &c.deposit_min_size},
+               {"max_withdraw", &c.max_withdraw},
+               {"max_deposit", &c.max_deposit}}) {
+        Read(t, key, *out);
+      }
+      Read(t, "confirms", c.confirms);
+      Read(t, "pre_confirms", c.pre_confirms);
+      if (t.get("withdraw_precision")) {
+        std::int64_t precision = 0;
+        Read(t, "withdraw_precision", precision);
+        c.withdraw_precision = precision;
+      }
+      Read(t, "deposit_enabled", c.deposit_enabled);
+      Read(t, "withdraw_enabled", c.withdraw_enabled);
+      Read(t, "need_tag", c.need_tag);
+      texts.push_back(std::move(c));
+    }
+  }
+  std::vector<engine::ChainSpec> chains;
+  for (const engine::ChainText& text : texts) {
+    std::string error;
+    auto chain = engine::BuildChain(text, spec.precision, &error);
+    if (!chain) {
+      throw std::runtime_error("markets: currency '" + spec.currency + "': " + error +
+                               (defaults ? " (built-in chains; list its chains)" : ""));
+    }
+    chains.push_back(std::move(*chain));
+  }
+  return chains;
+}
+
 // [[markets.currencies]] (currency, name, full_name, precision) and
 // [[markets.symbols]] (symbol, base, quote, market, the increments and limits
 // as decimal strings, fee rates, enable_trading); either list left out keeps
@@ -55,6 +110,7 @@ std::optional<engine::MarketConfig> ReadMarkets(const toml::table& table) {
       Read(t, "name", c.name);
       Read(t, "full_name", c.full_name);
       Read(t, "precision", c.precision);
+      c.chains = ReadChains(t, c);
       currencies.push_back(std::move(c));
     }
   }
@@ -201,6 +257,8 @@ Config LoadConfig(const std::string& path) {
   Read(table, "market_maker.levels", config.market_maker.levels);
   Read(table, "market_maker.trade_percent", config.market_maker.trade_percent);
   config.markets = ReadMarkets(table);
+  Read(table, "funding.withdrawal_delay_ms", config.funding.withdrawal_delay_ms);
+  Read(table, "funding.complete_withdrawals", config.funding.complete_withdrawals);
   Read(table, "push.endpoint", config.push.endpoint);
   Read(table, "push.token_ttl_ms", config.push.token_ttl_ms);
   Read(table, "push.ping_interval_ms", config.push.ping_interval_ms);

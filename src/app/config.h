@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "api/funding_routes.h"
 #include "engine/markets.h"
 #include "gateway/access_policy.h"
 #include "gateway/authenticate.h"
@@ -54,7 +55,8 @@ struct Config {
   MarketMakerConfig market_maker;
   // [markets]: the currencies and symbols traded; nullopt: engine::DefaultMarkets().
   std::optional<engine::MarketConfig> markets;
-  push::Options push;  // [push]: the WebSocket push service
+  api::FundingOptions funding;  // [funding]: simulated deposits and withdrawals
+  push::Options push;           // [push]: the WebSocket push service
   // [[partners]]: broker ids allowed in KC-API-PARTNER, after ccxt's defaults.
   std::vector<gateway::Partner> partners = gateway::DefaultPartners();
   gateway::PolicyOptions policy;         // [region], [[blacklist]], [policy]

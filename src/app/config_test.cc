@@ -43,6 +43,8 @@ TEST(Config, ExampleFileStatesTheDefaults) {
   EXPECT_EQ(example.market_maker.levels, defaults.market_maker.levels);
   EXPECT_EQ(example.market_maker.trade_percent, defaults.market_maker.trade_percent);
   EXPECT_EQ(example.policy.kyc_for_trading, defaults.policy.kyc_for_trading);
+  EXPECT_EQ(example.funding.withdrawal_delay_ms, defaults.funding.withdrawal_delay_ms);
+  EXPECT_EQ(example.funding.complete_withdrawals, defaults.funding.complete_withdrawals);
   EXPECT_EQ(example.policy.region.blocked_countries, defaults.policy.region.blocked_countries);
   EXPECT_EQ(example.rate_limit.enabled, defaults.rate_limit.enabled);
   EXPECT_EQ(example.rate_limit.window_ms, defaults.rate_limit.window_ms);
@@ -98,6 +100,78 @@ TEST(Config, RejectsWrongTypesWithTheKeyName) {
   }
   std::ofstream(path) << "[server\n";
   EXPECT_THROW(LoadConfig(path.string()), std::runtime_error);
+  std::filesystem::remove(path);
+}
+
+TEST(Config, ReadsCurrencyChains) {
+  const auto path = std::filesystem::temp_directory_path() / "kcgate-config-chains.toml";
+  std::ofstream(path) << R"([[markets.currencies]]
+currency = "BTC"
+[[markets.currencies]]
+currency = "USDT"
+precision = 6
+chains = []
+[[markets.currencies]]
+currency = "DOGE"
+precision = 4
+[[markets.currencies.chains]]
+chain_id = "DOGE"
+withdrawal_min_size = "20"
+withdrawal_min_fee = "4"
+withdraw_fee_rate = "0.001"
+confirms = 40
+pre_confirms = 10
+withdraw_precision = 2
+withdraw_enabled = false
+max_withdraw = "100000"
+[[markets.symbols]]
+symbol = "BTC-USDT"
+base = "BTC"
+quote = "USDT"
+base_increment = "0.00000001"
+price_increment = "0.1"
+quote_increment = "0.000001"
+base_max_size = "100"
+quote_max_size = "1000000"
+)";
+  const Config config = LoadConfig(path.string());
+  ASSERT_TRUE(config.markets);
+  const engine::MarketConfig& m = *config.markets;
+  // BTC: no chains key, the built-in chains.
+  ASSERT_EQ(m.currency(0).chains.size(), engine::DefaultChains("BTC").size());
+  EXPECT_EQ(m.currency(0).chains[0].chain_id, "btc");
+  EXPECT_EQ(m.currency(0).chains[0].withdrawal_min_fee, 50'000);
+  EXPECT_TRUE(m.currency(1).chains.empty());  // chains = []
+  ASSERT_EQ(m.currency(2).chains.size(), 1u);
+  const engine::ChainSpec& doge = m.currency(2).chains[0];
+  EXPECT_EQ(doge.chain_id, "doge");
+  EXPECT_EQ(doge.chain_name, "DOGE");
+  EXPECT_EQ(doge.withdrawal_min_size, 200'000);
+  EXPECT_EQ(doge.withdrawal_min_fee, 40'000);
+  EXPECT_EQ(doge.withdraw_fee_rate, 100'000);
+  EXPECT_EQ(doge.confirms, 40);
+  EXPECT_EQ(doge.pre_confirms, 10);
+  EXPECT_EQ(doge.withdraw_precision, 2);
+  EXPECT_FALSE(doge.withdraw_enabled);
+  EXPECT_TRUE(doge.deposit_enabled);
+  EXPECT_EQ(doge.max_withdraw, 1'000'000'000);
+  EXPECT_FALSE(doge.deposit_min_size);
+  EXPECT_EQ(m.currency(2).FindChain("DOGE"), &doge);
+
+  // Bad chains name the currency and the chain.
+  for (const char* bad : {"withdrawal_min_fee = \"0.00001\"", "withdraw_precision = 5",
+                          "pre_confirms = 50", "withdraw_fee_rate = \"1\""}) {
+    std::ofstream(path) << "[[markets.currencies]]\ncurrency = \"DOGE\"\nprecision = 4\n"
+                        << "[[markets.currencies.chains]]\nchain_id = \"doge\"\nconfirms = 40\n"
+                        << bad << "\n";
+    try {
+      LoadConfig(path.string());
+      ADD_FAILURE() << "accepted " << bad;
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find("currency 'DOGE': chain 'doge'"), std::string::npos)
+          << e.what();
+    }
+  }
   std::filesystem::remove(path);
 }
 

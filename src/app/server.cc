@@ -10,6 +10,7 @@
 #include "api/bullet_routes.h"
 #include "api/dead_cancel_routes.h"
 #include "api/fill_routes.h"
+#include "api/funding_routes.h"
 #include "api/listed_derivatives_routes.h"
 #include "api/market_routes.h"
 #include "api/order_routes.h"
@@ -76,6 +77,7 @@ struct Server::Parts {
     api::AddUserRoutes(routes, keys);
     api::AddMarketRoutes(routes, engine_loop, clock);
     api::AddAccountRoutes(routes, engine_loop);
+    api::AddFundingRoutes(routes, engine_loop, config.funding);
     api::AddOrderRoutes(routes, engine_loop, clock);
     api::AddFillRoutes(routes, engine_loop, clock);
     api::AddDeadCancelRoutes(routes, engine_loop, clock);

@@ -12,6 +12,8 @@ std::string_view ToString(BizType type) {
       return "Transfer";
     case BizType::kExchange:
       return "Exchange";
+    case BizType::kWithdrawal:
+      return "Withdrawal";
   }
   return "";
 }

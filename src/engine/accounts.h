@@ -30,9 +30,9 @@ struct Account {
   Units balance() const { return available + holds; }
 };
 
-enum class BizType : std::uint8_t { kDeposit, kTransfer, kExchange };
+enum class BizType : std::uint8_t { kDeposit, kTransfer, kExchange, kWithdrawal };
 enum class Direction : std::uint8_t { kIn, kOut };
-std::string_view ToString(BizType type);         // "Deposit", "Transfer", "Exchange"
+std::string_view ToString(BizType type);         // "Deposit", "Transfer", "Exchange", "Withdrawal"
 std::string_view ToString(Direction direction);  // "in", "out"
 
 struct LedgerEntry {

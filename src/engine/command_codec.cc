@@ -133,6 +133,8 @@ enum Tag : std::uint8_t {
   kSetDeadCancel,
   kPlaceStop,
   kCancelStops,
+  kWithdraw,
+  kCancelWithdrawal,
 };
 
 void WritePlace(Writer& w, const PlaceOrder& p) {
@@ -284,6 +286,23 @@ void EncodeCommand(const TimedCommand& tc, std::string* out) {
     w.Str(cs->client_oid);
     w.Int(static_cast<std::uint8_t>(cs->symbol.has_value()));
     w.Int(cs->symbol.value_or(0));
+  } else if (const auto* wd = std::get_if<Withdraw>(&tc.command)) {
+    w.Int(std::uint8_t{kWithdraw});
+    w.Int(wd->uid);
+    w.Int(wd->amount);
+    w.Int(wd->fee);
+    w.Int(wd->currency);
+    w.Int(wd->complete_after_ms);
+    w.Int(wd->chain);
+    w.Enum(wd->fee_deduct);
+    w.Int(static_cast<std::uint8_t>(wd->inner));
+    w.Str(wd->address);
+    w.Str(wd->memo);
+    w.Str(wd->remark);
+  } else if (const auto* cw = std::get_if<CancelWithdrawal>(&tc.command)) {
+    w.Int(std::uint8_t{kCancelWithdrawal});
+    w.Int(cw->uid);
+    w.Id(cw->withdrawal_id);
   }
 }
 
@@ -380,6 +399,20 @@ bool DecodeCommand(std::string_view body, TimedCommand* out) {
       ok = r.Int(&c.uid) && r.Id(&c.order_id) && r.Str(&c.client_oid) && r.Bool(&has) &&
            r.Int(&symbol);
       if (has) c.symbol = symbol;
+      out->command = c;
+      break;
+    }
+    case kWithdraw: {
+      Withdraw c;
+      ok = r.Int(&c.uid) && r.Int(&c.amount) && r.Int(&c.fee) && r.Int(&c.currency) &&
+           r.Int(&c.complete_after_ms) && r.Int(&c.chain) && r.Enum(&c.fee_deduct, 2) &&
+           r.Bool(&c.inner) && r.Str(&c.address) && r.Str(&c.memo) && r.Str(&c.remark);
+      out->command = c;
+      break;
+    }
+    case kCancelWithdrawal: {
+      CancelWithdrawal c;
+      ok = r.Int(&c.uid) && r.Id(&c.withdrawal_id);
       out->command = c;
       break;
     }

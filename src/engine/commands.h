@@ -130,11 +130,45 @@ struct CancelStopOrders {
   std::optional<SymbolId> symbol = std::nullopt;
 };
 
+using Address = FixedString<62>;  // a withdrawal's destination (bech32 P2TR is 62)
+using Memo = FixedString<16>;
+
+// KuCoin's feeDeductType: INTERNAL takes the fee out of the amount, EXTERNAL
+// holds it beside the amount; unspecified is EXTERNAL when the main account
+// can pay both, else INTERNAL.
+enum class FeeDeduct : std::uint8_t { kAuto, kInternal, kExternal };
+
+// A withdrawal (POST /api/v1|v3/withdrawals), simulated: what leaves is held
+// on the user's main account until ExpireOrders at `complete_after_ms` after
+// the command marks it SUCCESS (it leaves through the exchange's recorded
+// outflow, its fee is collected) or CancelWithdrawal releases it. The api
+// checks the chain's rules and computes `fee` from its config.
+struct Withdraw {
+  Uid uid = 0;
+  Units amount = 0;  // as requested (includes the fee under INTERNAL)
+  Units fee = 0;
+  CurrencyId currency = 0;
+  std::int32_t complete_after_ms = 0;  // -1: stays processing until canceled
+  std::uint8_t chain = 0;              // index into the currency's chains
+  FeeDeduct fee_deduct = FeeDeduct::kAuto;
+  bool inner = false;
+  Address address{};
+  Memo memo{};
+  Remark remark{};
+};
+
+// Cancels a withdrawal still processing (DELETE /api/v1/withdrawals/{id}).
+struct CancelWithdrawal {
+  Uid uid = 0;
+  OrderId withdrawal_id{};
+};
+
 using Command = std::variant<Deposit, InnerTransfer, PlaceOrder, CancelOrder, CancelByClientOid,
                              CancelAll, AmendOrder, ExpireOrders, ReduceOrder, SetDeadCancel,
-                             PlaceStopOrder, CancelStopOrders>;
+                             PlaceStopOrder, CancelStopOrders, Withdraw, CancelWithdrawal>;
 
 static_assert(sizeof(SetDeadCancel) <= sizeof(PlaceOrder));
+static_assert(sizeof(Withdraw) <= sizeof(PlaceOrder));
 
 struct TimedCommand {
   Timestamp ts = 0;
@@ -144,7 +178,8 @@ struct TimedCommand {
 struct CommandResult {
   RejectReason reject = RejectReason::kNone;
   // Place: the new order. Amend: the new order (invalid when only canceled).
-  // Cancel and reduce: the order. Transfer: the transfer's id.
+  // Cancel and reduce: the order. Transfer: the transfer's id. Deposit and
+  // withdrawal: its id.
   OrderId order_id{};
   // Reduce: the size taken off (the remainder when the request reached it).
   Units reduced = 0;

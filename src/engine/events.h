@@ -84,6 +84,8 @@ enum class BalanceCause : std::uint8_t {
   kTradeHold,     // "trade.hold"
   kTradeRelease,  // "trade.hold" released on cancel / done
   kTradeSettled,  // "trade.setted"
+  kWithdrawHold,  // "main.withdraw_hold" (held or released)
+  kWithdrawDone,  // "main.withdraw_done"
 };
 std::string_view ToString(BalanceCause cause);
 

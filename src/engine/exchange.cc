@@ -57,6 +57,10 @@ std::string_view ToString(BalanceCause cause) {
       return "trade.release";
     case BalanceCause::kTradeSettled:
       return "trade.setted";
+    case BalanceCause::kWithdrawHold:
+      return "withdraw_hold";
+    case BalanceCause::kWithdrawDone:
+      return "withdraw_done";
   }
   return "";
 }
@@ -82,7 +86,9 @@ Exchange::Exchange(MarketConfig markets, EventSink* sink, ExchangeOptions option
       active_(1024),
       client_oids_(1024),
       done_(options.done_order_capacity),
-      fills_(options.fill_capacity) {
+      fills_(options.fill_capacity),
+      withdrawn_(markets_.currencies.size(), 0),
+      deposits_(options.funding_capacity) {
   std::size_t slots = 16;
   while (slots < 4 * done_.capacity()) slots *= 2;
   done_slots_.assign(slots, 0);
@@ -114,7 +120,9 @@ CommandResult Exchange::Apply(const TimedCommand& command) {
     if (const auto* x = std::get_if<ReduceOrder>(&c)) return DoReduce(*x, ts);
     if (const auto* x = std::get_if<SetDeadCancel>(&c)) return DoSetDeadCancel(*x, ts);
     if (const auto* x = std::get_if<PlaceStopOrder>(&c)) return DoPlaceStop(*x, ts);
-    return DoCancelStops(std::get<CancelStopOrders>(c), ts);
+    if (const auto* x = std::get_if<CancelStopOrders>(&c)) return DoCancelStops(*x, ts);
+    if (const auto* x = std::get_if<Withdraw>(&c)) return DoWithdraw(*x, ts);
+    return DoCancelWithdrawal(std::get<CancelWithdrawal>(c), ts);
   }();
   if (!stop_trades_.empty()) TriggerStops(ts);
   accounts_.FlushEvents(*sink_, ts);
@@ -148,6 +156,7 @@ CommandResult Exchange::DoDeposit(const Deposit& c, Timestamp ts) {
   e.created_at = ts;
   accounts_.Record(e);
   r.order_id = OrderId{Seconds(ts), next_order_seq_++};
+  RecordDeposit(c, r.order_id, ts);
   return r;
 }
 
@@ -618,6 +627,7 @@ CommandResult Exchange::DoExpire(const ExpireOrders& c, Timestamp ts) {
       CancelActive(k, ts);
     }
   }
+  CompleteWithdrawals(c.now, ts);
   return r;
 }
 
@@ -664,6 +674,9 @@ std::optional<Timestamp> Exchange::NextExpiry() const {
   if (!expiries_.empty()) next = expiries_.begin()->first;
   if (!dead_cancel_triggers_.empty() && (!next || dead_cancel_triggers_.begin()->first < *next)) {
     next = dead_cancel_triggers_.begin()->first;
+  }
+  if (!withdrawal_due_.empty() && (!next || withdrawal_due_.begin()->first < *next)) {
+    next = withdrawal_due_.begin()->first;
   }
   return next;
 }
@@ -807,6 +820,19 @@ std::uint64_t Exchange::StateDigest() const {
     h = Mix(h, static_cast<std::uint64_t>(st.stop_price));
     h = Mix(h, static_cast<std::uint64_t>(st.hold));
   }
+  for (Units w : withdrawn_) h = Mix(h, static_cast<std::uint64_t>(w));
+  deposits_.ForEachNewest([&](const DepositRecord& d) {
+    h = Mix(h, d.id.seq);
+    h = Mix(h, static_cast<std::uint64_t>(d.amount));
+    return true;
+  });
+  for (const auto& [seq, w] : withdrawals_) {
+    h = Mix(h, seq);
+    h = Mix(h, static_cast<std::uint64_t>(w.status));
+    h = Mix(h, static_cast<std::uint64_t>(w.amount));
+    h = Mix(h, static_cast<std::uint64_t>(w.fee));
+    h = Mix(h, static_cast<std::uint64_t>(w.complete_at));
+  }
   done_.ForEachNewest([&](const Order& o) {
     h = Mix(h, o.id.seq);
     h = Mix(h, static_cast<std::uint64_t>(o.deal_size));
@@ -836,9 +862,22 @@ void Exchange::CheckInvariants() const {
     const SymbolSpec& s = markets_.symbol(st.order.symbol);
     holds[(st.order.uid << 12) | (st.order.side == Side::kBuy ? s.quote : s.base)] += st.hold;
   }
+  // Main accounts hold only what processing withdrawals hold.
+  std::unordered_map<std::uint64_t, Units> withdrawal_holds;
+  std::size_t finished = 0;
+  for (const auto& [seq, w] : withdrawals_) {
+    if (w.status == WithdrawalStatus::kProcessing) {
+      withdrawal_holds[(w.uid << 12) | w.currency] += w.hold();
+    } else {
+      ++finished;
+    }
+  }
+  if (finished != finished_withdrawals_) std::abort();
   for (const Account& a : accounts_.all()) {
     if (a.available < 0 || a.holds < 0) std::abort();
-    const Units expected = a.type == AccountType::kTrade ? holds[(a.uid << 12) | a.currency] : 0;
+    const Units expected = a.type == AccountType::kTrade
+                               ? holds[(a.uid << 12) | a.currency]
+                               : withdrawal_holds[(a.uid << 12) | a.currency];
     if (a.holds != expected) std::abort();
   }
 }

@@ -55,6 +55,8 @@ struct ExchangeOptions {
   std::size_t done_order_capacity = 1 << 16;
   std::size_t fill_capacity = 1 << 16;
   std::size_t ledger_capacity = 1 << 16;
+  // Deposits, and withdrawals once finished (processing ones are all kept).
+  std::size_t funding_capacity = 1 << 14;
 };
 
 // One side of a trade, as the user who owns the order sees it (/api/v1/fills).
@@ -121,6 +123,39 @@ struct StopOrder {
   bool falling() const { return (stop == StopKind::kLoss) == (order.side == Side::kSell); }
 };
 
+// A deposit (the Deposit command; kcgate's deposits are admin credits).
+struct DepositRecord {
+  OrderId id;
+  Uid uid = 0;
+  CurrencyId currency = 0;
+  AccountType account = AccountType::kMain;
+  Units amount = 0;
+  Timestamp created_at = 0;
+};
+
+enum class WithdrawalStatus : std::uint8_t { kProcessing, kSuccess, kFailure };
+std::string_view ToString(WithdrawalStatus status);  // "PROCESSING", "SUCCESS", "FAILURE"
+
+// A withdrawal (Withdraw): amount + fee held on the main account while processing.
+struct Withdrawal {
+  OrderId id;
+  Uid uid = 0;
+  CurrencyId currency = 0;
+  std::uint8_t chain = 0;
+  bool inner = false;
+  bool canceled = false;  // FAILURE by the user's cancel
+  WithdrawalStatus status = WithdrawalStatus::kProcessing;
+  Units amount = 0;  // what the address receives
+  Units fee = 0;
+  Address address;
+  Memo memo;
+  Remark remark;
+  Timestamp created_at = 0;
+  Timestamp updated_at = 0;
+  Timestamp complete_at = 0;  // 0: stays processing until canceled
+  Units hold() const { return amount + fee; }
+};
+
 class Exchange {
  public:
   // `sink` must outlive the Exchange.
@@ -148,6 +183,12 @@ class Exchange {
   const MarketData& market_data(SymbolId symbol) const { return market_data_.at(symbol); }
   const Accounts& accounts() const { return accounts_; }
   Units fees_collected(CurrencyId currency) const { return fees_.at(currency); }
+  // What completed withdrawals took out of the exchange (their amounts).
+  Units withdrawn(CurrencyId currency) const { return withdrawn_.at(currency); }
+  // withdrawals.cc. Newest first; each list bounded by funding_capacity.
+  std::vector<DepositRecord> Deposits(Uid uid) const;
+  std::vector<Withdrawal> Withdrawals(Uid uid) const;
+  std::optional<Withdrawal> FindWithdrawal(Uid uid, OrderId id) const;
   std::optional<DeadCancel> DeadCancelOf(Uid uid) const;
   // Untriggered stop orders (the owner's only); the list oldest first.
   std::optional<StopOrder> FindStopOrder(Uid uid, OrderId id) const;
@@ -197,6 +238,12 @@ class Exchange {
   void UnindexStop(const StopOrder& s);
   void ReleaseStopHold(const StopOrder& s, Timestamp ts);
   void ClearDeadCancel(Uid uid);
+  // withdrawals.cc
+  void RecordDeposit(const Deposit& c, OrderId id, Timestamp ts);
+  CommandResult DoWithdraw(const Withdraw& c, Timestamp ts);
+  CommandResult DoCancelWithdrawal(const CancelWithdrawal& c, Timestamp ts);
+  void CompleteWithdrawals(Timestamp now, Timestamp ts);
+  void ForgetOldWithdrawals();
 
   // Parameter checks of a new order (no balances, no book).
   RejectReason Validate(const PlaceOrder& c) const;
@@ -254,6 +301,12 @@ class Exchange {
   std::set<std::tuple<SymbolId, Units, std::uint64_t>> rising_stops_, falling_stops_;
   // Trades of the current command while stop orders exist: (symbol, price).
   std::vector<std::pair<SymbolId, Units>> stop_trades_;
+  // Deposits and withdrawals (withdrawals.cc).
+  std::vector<Units> withdrawn_;  // per currency
+  Ring<DepositRecord> deposits_;
+  std::map<std::uint64_t, Withdrawal> withdrawals_;               // by seq
+  std::set<std::pair<Timestamp, std::uint64_t>> withdrawal_due_;  // (complete_at, seq)
+  std::size_t finished_withdrawals_ = 0;
 
   std::uint64_t next_order_seq_ = 1;
   std::uint64_t next_trade_id_ = 1;

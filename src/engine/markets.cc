@@ -1,5 +1,8 @@
 #include "engine/markets.h"
 
+#include <cstdlib>
+#include <utility>
+
 #include "core/decimal.h"
 
 namespace kc::engine {
@@ -30,6 +33,20 @@ std::optional<MarketConfig> BuildMarketConfig(const std::vector<CurrencySpec>& c
     if (config.FindCurrency(c.currency)) {
       *error = "currency '" + c.currency + "' listed twice";
       return std::nullopt;
+    }
+    for (std::size_t i = 0; i < c.chains.size(); ++i) {
+      for (std::size_t k = 0; k < i; ++k) {
+        if (c.chains[k].chain_id == c.chains[i].chain_id) {
+          *error =
+              "currency '" + c.currency + "': chain '" + c.chains[i].chain_id + "' listed twice";
+          return std::nullopt;
+        }
+      }
+      if (c.chains[i].withdraw_precision > c.precision) {
+        *error = "currency '" + c.currency + "': chain '" + c.chains[i].chain_id +
+                 "' withdraw precision above the currency's";
+        return std::nullopt;
+      }
     }
     config.currencies.push_back(c);
   }
@@ -91,10 +108,31 @@ std::optional<MarketConfig> BuildMarketConfig(const std::vector<CurrencySpec>& c
 }
 
 std::vector<CurrencySpec> DefaultCurrencies() {
-  return {
-      {"BTC", "BTC", "Bitcoin", 8}, {"USDT", "USDT", "Tether", 8}, {"ETH", "ETH", "Ethereum", 8},
-      {"SOL", "SOL", "Solana", 8},  {"KCS", "KCS", "KCS", 8},
-  };
+  std::vector<CurrencySpec> out;
+  for (const auto& [code, full_name] : {std::pair<const char*, const char*>{"BTC", "Bitcoin"},
+                                        {"USDT", "Tether"},
+                                        {"ETH", "Ethereum"},
+                                        {"SOL", "Solana"},
+                                        {"KCS", "KCS"}}) {
+    CurrencySpec c;
+    c.currency = c.name = code;
+    c.full_name = full_name;
+    c.precision = 8;
+    c.chains = DefaultChainSpecs(code, c.precision);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+std::vector<ChainSpec> DefaultChainSpecs(std::string_view currency, int precision) {
+  std::vector<ChainSpec> out;
+  for (const ChainText& t : DefaultChains(currency)) {
+    std::string error;
+    auto chain = BuildChain(t, precision, &error);
+    if (!chain) std::abort();  // the defaults are code, not input
+    out.push_back(std::move(*chain));
+  }
+  return out;
 }
 
 std::vector<SymbolText> DefaultSymbols() {

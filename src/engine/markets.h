@@ -18,11 +18,47 @@ namespace kc::engine {
 // Fee rates are scaled by 10^kRateScale ("0.001" is 100000).
 inline constexpr int kRateScale = 8;
 
+// One network a currency moves on (KuCoin's "chains" of /api/v3/currencies).
+// kcgate moves no coins: deposits and withdrawals are simulated on these
+// chains, with their limits and fees. Amounts at the currency's scale.
+struct ChainSpec {
+  std::string chain_id;          // "eth": KuCoin's chainId, lower case
+  std::string chain_name;        // "ERC20"
+  std::string contract_address;  // "" for the native coin
+  int confirms = 6;
+  int pre_confirms = 6;
+  int withdraw_precision = 8;  // at most the currency's precision
+  bool deposit_enabled = true;
+  bool withdraw_enabled = true;
+  bool need_tag = false;
+  Units withdrawal_min_size = 0;
+  Units withdrawal_min_fee = 0;
+  std::int64_t withdraw_fee_rate = 0;  // kRateScale; the fee is max(min fee, amount x rate)
+  std::optional<Units> deposit_min_size;
+  std::optional<Units> max_withdraw;
+  std::optional<Units> max_deposit;
+};
+
+// A chain as config writes it: amounts as decimal strings ("" = none / 0),
+// parsed at the currency's precision by BuildChain.
+struct ChainText {
+  std::string chain_id, chain_name, contract_address;
+  std::int64_t confirms = 6, pre_confirms = 6;
+  std::optional<std::int64_t> withdraw_precision;  // default: the currency's precision
+  bool deposit_enabled = true, withdraw_enabled = true, need_tag = false;
+  std::string withdrawal_min_size, withdrawal_min_fee, withdraw_fee_rate;
+  std::string deposit_min_size, max_withdraw, max_deposit;
+};
+
 struct CurrencySpec {
-  std::string currency;   // "BTC"
-  std::string name;       // "BTC"
-  std::string full_name;  // "Bitcoin"
-  int precision = 8;      // the scale of every amount of this currency
+  std::string currency;           // "BTC"
+  std::string name;               // "BTC"
+  std::string full_name;          // "Bitcoin"
+  int precision = 8;              // the scale of every amount of this currency
+  std::vector<ChainSpec> chains;  // none: a currency that never leaves (KuCoin's fiat)
+
+  // By chainId or chainName, case-insensitively ("eth", "ERC20").
+  const ChainSpec* FindChain(std::string_view chain) const;
 };
 
 struct SymbolSpec {
@@ -75,6 +111,15 @@ class MarketConfig {
 std::optional<MarketConfig> BuildMarketConfig(const std::vector<CurrencySpec>& currencies,
                                               const std::vector<SymbolText>& symbols,
                                               std::string* error);
+
+// Parses a chain of a currency of `precision`. On failure returns nullopt and
+// sets *error to a sentence.
+std::optional<ChainSpec> BuildChain(const ChainText& text, int precision, std::string* error);
+// KuCoin-like chains of the default currencies (BTC, USDT, ETH, SOL, KCS); for
+// any other currency one native chain named after it (chainId in lower case).
+std::vector<ChainText> DefaultChains(std::string_view currency);
+// DefaultChains built at `precision` (which must admit them).
+std::vector<ChainSpec> DefaultChainSpecs(std::string_view currency, int precision);
 
 // BTC-USDT, ETH-USDT, ETH-BTC, SOL-USDT, KCS-USDT and their currencies, with
 // attributes as KuCoin lists them (/api/v2/symbols, /api/v3/currencies).

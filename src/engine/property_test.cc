@@ -183,6 +183,7 @@ TEST(Property, NeverCrossesAndConservesMoney) {
       }
     }
     std::vector<std::pair<Uid, OrderId>> placed;
+    std::vector<std::pair<Uid, OrderId>> withdrawals;
     int accepted = 0;
     const auto pending_stops = [&] {
       std::size_t n = 0;
@@ -259,6 +260,22 @@ TEST(Property, NeverCrossesAndConservesMoney) {
         d.timeout = static_cast<std::int32_t>(5 + rng() % 20);
         if (rng() % 2) d.symbols[d.symbol_count++] = static_cast<std::uint16_t>(sym);
         ex.Apply({now, d});
+      } else if (dice < 38) {
+        // Withdrawals from main: some complete at once, some later, some never.
+        Withdraw w;
+        w.uid = uid;
+        w.currency = static_cast<CurrencyId>(rng() % markets.currencies.size());
+        w.chain = static_cast<std::uint8_t>(rng() % 3);  // sometimes no such chain
+        w.amount = static_cast<Units>(rng() % 40'000'000);
+        w.fee = static_cast<Units>(rng() % 100'000);
+        w.fee_deduct = static_cast<FeeDeduct>(rng() % 3);
+        const std::int32_t delays[] = {-1, 0, 1000, 5000};
+        w.complete_after_ms = delays[rng() % 4];
+        const auto r = ex.Apply({now, w});
+        if (r.ok()) withdrawals.push_back({uid, r.order_id});
+      } else if (dice < 39 && !withdrawals.empty()) {
+        const auto [owner, id] = withdrawals[rng() % withdrawals.size()];
+        ex.Apply({now, CancelWithdrawal{owner, id}});
       } else {
         PlaceOrder p;
         p.uid = uid;
@@ -297,13 +314,20 @@ TEST(Property, NeverCrossesAndConservesMoney) {
         }
       }
       if (dice != 34 && pending_stops() < stops_before) triggered += stops_before - pending_stops();
-      if (step % 50 == 0 || dice < 36) ex.CheckInvariants();
+      if (step % 50 == 0 || dice < 39) ex.CheckInvariants();
       for (CurrencyId c = 0; c < markets.currencies.size(); ++c) {
-        ASSERT_EQ(ex.accounts().Total(c) + ex.fees_collected(c), deposited[c])
+        ASSERT_EQ(ex.accounts().Total(c) + ex.fees_collected(c) + ex.withdrawn(c), deposited[c])
             << "seed " << seed << " step " << step << " currency " << c;
       }
     }
     ex.CheckInvariants();
+    std::size_t completed = 0;
+    for (Uid u = 1; u <= 5; ++u) {
+      for (const Withdrawal& w : ex.Withdrawals(u)) {
+        completed += w.status == WithdrawalStatus::kSuccess;
+      }
+    }
+    EXPECT_GT(completed, 5u) << "seed " << seed;
     EXPECT_GT(accepted, 500);
     EXPECT_GT(triggered, 20u) << "seed " << seed;
     EXPECT_GT(rec.trades.size(), 100u);

@@ -321,13 +321,69 @@ void GetLedger(Reader& r, LedgerEntry* e) {
   e->amount = r.I64();
   e->fee = r.I64();
   e->balance = r.I64();
-  e->biz_type = r.Enum<BizType>(2);
+  e->biz_type = r.Enum<BizType>(3);
   e->direction = r.Enum<Direction>(1);
   e->created_at = r.I64();
   e->has_trade = r.Bool();
   e->symbol = r.U32();
   e->order_id = r.Id();
   e->trade_id = r.U64();
+}
+
+void PutDeposit(Writer& w, const DepositRecord& d) {
+  w.Id(d.id);
+  w.U64(d.uid);
+  w.U32(d.currency);
+  w.Enum(d.account);
+  w.I64(d.amount);
+  w.I64(d.created_at);
+}
+constexpr std::size_t kMinDepositBytes = 12 + 8 + 4 + 1 + 2 * 8;
+
+void GetDeposit(Reader& r, DepositRecord* d) {
+  d->id = r.Id();
+  d->uid = r.U64();
+  d->currency = r.U32();
+  d->account = r.Enum<AccountType>(1);
+  d->amount = r.I64();
+  d->created_at = r.I64();
+}
+
+void PutWithdrawal(Writer& w, const Withdrawal& x) {
+  w.Id(x.id);
+  w.U64(x.uid);
+  w.U32(x.currency);
+  w.U8(x.chain);
+  w.Bool(x.inner);
+  w.Bool(x.canceled);
+  w.Enum(x.status);
+  w.I64(x.amount);
+  w.I64(x.fee);
+  w.Fixed(x.address);
+  w.Fixed(x.memo);
+  w.Fixed(x.remark);
+  w.I64(x.created_at);
+  w.I64(x.updated_at);
+  w.I64(x.complete_at);
+}
+constexpr std::size_t kMinWithdrawalBytes = 12 + 8 + 4 + 4 + 2 * 8 + 3 + 3 * 8;
+
+void GetWithdrawal(Reader& r, Withdrawal* x) {
+  x->id = r.Id();
+  x->uid = r.U64();
+  x->currency = r.U32();
+  x->chain = r.U8();
+  x->inner = r.Bool();
+  x->canceled = r.Bool();
+  x->status = r.Enum<WithdrawalStatus>(2);
+  x->amount = r.I64();
+  x->fee = r.I64();
+  r.Fixed(&x->address);
+  r.Fixed(&x->memo);
+  r.Fixed(&x->remark);
+  x->created_at = r.I64();
+  x->updated_at = r.I64();
+  x->complete_at = r.I64();
 }
 
 void PutTrade(Writer& w, const PublicTrade& t) {
@@ -428,6 +484,7 @@ class SnapshotAccess {
   static bool DecodeOrders(Reader& r, Exchange& ex);
   static bool DecodeDeadCancels(Reader& r, Exchange& ex);
   static bool DecodeStops(Reader& r, Exchange& ex);
+  static bool DecodeFunding(Reader& r, Exchange& ex);
 };
 
 void SnapshotAccess::Save(const Exchange& ex, std::string* out) {
@@ -514,6 +571,11 @@ void SnapshotAccess::Save(const Exchange& ex, std::string* out) {
     EncodeCommand(TimedCommand{0, PlaceStopOrder{st.order, st.stop, st.stop_price}}, &command);
     w.Bytes(command);
   }
+  // Deposits and withdrawals (version 4).
+  for (Units x : ex.withdrawn_) w.I64(x);
+  SaveRing(w, ex.deposits_, PutDeposit);
+  w.U64(ex.withdrawals_.size());
+  for (const auto& [seq, x] : ex.withdrawals_) PutWithdrawal(w, x);
 
   // Public market data.
   for (const MarketData& m : ex.market_data_) {
@@ -766,6 +828,30 @@ bool SnapshotAccess::DecodeStops(Reader& r, Exchange& ex) {
   return r.ok();
 }
 
+bool SnapshotAccess::DecodeFunding(Reader& r, Exchange& ex) {
+  for (Units& x : ex.withdrawn_) x = r.I64();
+  if (!LoadRing(r, &ex.deposits_, kMinDepositBytes, GetDeposit)) return false;
+  const std::size_t n = r.Count(kMinWithdrawalBytes);
+  for (std::size_t k = 0; k < n; ++k) {
+    Withdrawal x;
+    GetWithdrawal(r, &x);
+    if (!r.ok()) return false;
+    if (x.currency >= ex.markets_.currencies.size() ||
+        x.chain >= ex.markets_.currency(x.currency).chains.size() || x.id.seq == 0 ||
+        x.amount <= 0 || x.fee < 0 || x.complete_at < 0 || ex.withdrawals_.count(x.id.seq) != 0) {
+      r.Fail("a withdrawal is damaged");
+      return false;
+    }
+    if (x.status != WithdrawalStatus::kProcessing) {
+      ++ex.finished_withdrawals_;
+    } else if (x.complete_at != 0) {
+      ex.withdrawal_due_.insert({x.complete_at, x.id.seq});
+    }
+    ex.withdrawals_.emplace(x.id.seq, x);
+  }
+  return r.ok();
+}
+
 bool SnapshotAccess::Decode(Reader& r, Exchange& ex) {
   const std::uint32_t currencies = r.U32();
   const std::uint32_t symbols = r.U32();
@@ -782,7 +868,7 @@ bool SnapshotAccess::Decode(Reader& r, Exchange& ex) {
   ex.last_ts_ = r.I64();
   for (Units& f : ex.fees_) f = r.I64();
   if (!DecodeAccounts(r, ex) || !DecodeOrders(r, ex) || !DecodeDeadCancels(r, ex) ||
-      !DecodeStops(r, ex)) {
+      !DecodeStops(r, ex) || !DecodeFunding(r, ex)) {
     return false;
   }
   for (MarketData& m : ex.market_data_) {
@@ -878,6 +964,11 @@ bool SnapshotAccess::Load(Exchange& ex, std::string_view bytes, std::string* err
   ex.stops_ = std::move(fresh.stops_);
   ex.rising_stops_ = std::move(fresh.rising_stops_);
   ex.falling_stops_ = std::move(fresh.falling_stops_);
+  ex.withdrawn_ = std::move(fresh.withdrawn_);
+  ex.deposits_ = std::move(fresh.deposits_);
+  ex.withdrawals_ = std::move(fresh.withdrawals_);
+  ex.withdrawal_due_ = std::move(fresh.withdrawal_due_);
+  ex.finished_withdrawals_ = fresh.finished_withdrawals_;
   ex.next_order_seq_ = fresh.next_order_seq_;
   ex.next_trade_id_ = fresh.next_trade_id_;
   ex.next_fill_id_ = fresh.next_fill_id_;

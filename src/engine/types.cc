@@ -87,6 +87,10 @@ std::string_view ToString(RejectReason reason) {
       return "too many orders";
     case RejectReason::kInvalidTimeout:
       return "invalid timeout";
+    case RejectReason::kUnknownChain:
+      return "unknown chain";
+    case RejectReason::kWithdrawalNotFound:
+      return "withdrawal not found";
   }
   return "unknown";
 }

@@ -112,6 +112,8 @@ enum class RejectReason : std::uint8_t {
   kNothingToAmend,      // amend without a new price or size
   kTooManyOrders,       // the user's active order limit
   kInvalidTimeout,      // dead-cancel-all timeout not -1 nor 5..86400 seconds
+  kUnknownChain,        // a withdrawal on a chain its currency does not have
+  kWithdrawalNotFound,  // unknown, not this user's, or no longer processing
 };
 std::string_view ToString(RejectReason reason);
 std::string_view ToString(Side side);            // "buy" / "sell"

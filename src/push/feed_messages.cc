@@ -534,6 +534,12 @@ std::string RelationEvent(engine::BalanceCause cause, engine::AccountType accoun
     case engine::BalanceCause::kTradeSettled:
       out += ".setted";
       break;
+    case engine::BalanceCause::kWithdrawHold:
+      out += ".withdraw_hold";
+      break;
+    case engine::BalanceCause::kWithdrawDone:
+      out += ".withdraw_done";
+      break;
   }
   return out;
 }
