@@ -9,13 +9,16 @@
 #include "api/account_routes.h"
 #include "api/bullet_routes.h"
 #include "api/dead_cancel_routes.h"
+#include "api/fee_routes.h"
 #include "api/fill_routes.h"
 #include "api/funding_routes.h"
+#include "api/info_routes.h"
 #include "api/listed_derivatives_routes.h"
 #include "api/market_routes.h"
 #include "api/order_routes.h"
 #include "api/stop_order_routes.h"
 #include "api/system_routes.h"
+#include "api/transfer_routes.h"
 #include "app/market_maker.h"
 #include "core/service_state.h"
 #include "engine/clock.h"
@@ -78,6 +81,9 @@ struct Server::Parts {
     api::AddMarketRoutes(routes, engine_loop, clock);
     api::AddAccountRoutes(routes, engine_loop);
     api::AddFundingRoutes(routes, engine_loop, config.funding);
+    api::AddTransferRoutes(routes, engine_loop);
+    api::AddFeeRoutes(routes, engine_loop.exchange().markets());
+    api::AddInfoRoutes(routes, engine_loop);
     api::AddOrderRoutes(routes, engine_loop, clock);
     api::AddFillRoutes(routes, engine_loop, clock);
     api::AddDeadCancelRoutes(routes, engine_loop, clock);

@@ -46,7 +46,20 @@ void RouteTable::Add(Route route) {
       std::abort();
     }
   }
-  patterns_.push_back({added, std::move(segments)});
+  // Most specific first: where two patterns could both match a path, the one
+  // with a literal segment where the other has a parameter wins
+  // (/api/v1/accounts/transferable before /api/v1/accounts/{accountId}),
+  // whatever the order the routes were added in.
+  const auto more_specific = [](const Pattern& a, const Pattern& b) {
+    return std::lexicographical_compare(a.segments.begin(), a.segments.end(), b.segments.begin(),
+                                        b.segments.end(),
+                                        [](const std::string& x, const std::string& y) {
+                                          return !IsParameter(x) && IsParameter(y);
+                                        });
+  };
+  Pattern pattern{added, std::move(segments)};
+  const auto at = std::upper_bound(patterns_.begin(), patterns_.end(), pattern, more_specific);
+  patterns_.insert(at, std::move(pattern));
 }
 
 std::optional<RouteTable::Match> RouteTable::Find(boost::beast::http::verb method,

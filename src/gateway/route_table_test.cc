@@ -28,6 +28,28 @@ TEST(RouteTable, ExactPathsWinOverPatterns) {
   EXPECT_TRUE(match->params.empty());
 }
 
+// Literal segments win over parameters, whatever order the routes came in.
+TEST(RouteTable, LiteralSegmentsWinOverParametersInAnyOrder) {
+  const std::vector<std::string> patterns = {"/a/{id}/{what}", "/a/{id}/fills", "/a/client/{oid}",
+                                             "/a/client/fills/{n}", "/a/{id}/fills/{n}"};
+  for (int order = 0; order < 2; ++order) {
+    RouteTable table;
+    for (std::size_t i = 0; i < patterns.size(); ++i) {
+      const std::string& pattern = order == 0 ? patterns[i] : patterns[patterns.size() - 1 - i];
+      table.Add({.method = http::verb::get, .pattern = pattern, .handler = {}});
+    }
+    const auto found = [&](std::string_view path) {
+      auto match = table.Find(http::verb::get, path);
+      return match ? match->route->pattern : std::string("none");
+    };
+    EXPECT_EQ(found("/a/client/fills"), "/a/client/{oid}");
+    EXPECT_EQ(found("/a/7/fills"), "/a/{id}/fills");
+    EXPECT_EQ(found("/a/7/other"), "/a/{id}/{what}");
+    EXPECT_EQ(found("/a/client/fills/3"), "/a/client/fills/{n}");
+    EXPECT_EQ(found("/a/7/fills/3"), "/a/{id}/fills/{n}");
+  }
+}
+
 TEST(RouteTable, PatternsCaptureDecodedParameters) {
   RouteTable table = Table();
   auto match = table.Find(http::verb::get, "/api/v1/order/client-order/my%20oid");

@@ -68,6 +68,7 @@ MarketFeed::MarketFeed(engine::MarketConfig markets, Publisher* publisher, FeedO
     f.match_topic = std::string(kMatchPrefix) + name;
     f.ticker_topic = std::string(kTickerPrefix) + name;
     f.snapshot_topic = std::string(kSnapshotPrefix) + name;
+    f.level1_topic = std::string(kLevel1Prefix) + name;
     f.depth5_topic = std::string(kDepth5Prefix) + name;
     f.depth50_topic = std::string(kDepth50Prefix) + name;
     f.market_topic = std::string(kSnapshotPrefix) + markets_.symbols[i].market;
@@ -248,7 +249,9 @@ void MarketFeed::FlushDepthOf(const engine::Exchange& exchange, engine::SymbolId
   exchange.book(s).Snapshot(depth, &bids, &asks);
   // KuCoin: "If there is no change in the market, data will not be pushed".
   if (due == Due::kChanged && SameLevels(bids, p.bids) && SameLevels(asks, p.asks)) return;
-  Publish(topic, 0, DepthMessage(markets_, topic, s, bids, asks, now));
+  Publish(topic, 0,
+          depth == 1 ? Level1Message(markets_, topic, s, bids, asks, now)
+                     : DepthMessage(markets_, topic, s, bids, asks, now));
   p.bids = std::move(bids);
   p.asks = std::move(asks);
 }
@@ -257,6 +260,7 @@ void MarketFeed::FlushDepth(const engine::Exchange& exchange, engine::Timestamp 
   for (std::size_t i = 0; i < symbols_.size(); ++i) {
     SymbolFeed& f = symbols_[i];
     const auto s = static_cast<engine::SymbolId>(i);
+    FlushDepthOf(exchange, s, 1, f.level1_topic, f.level1, now);
     FlushDepthOf(exchange, s, 5, f.depth5_topic, f.depth5, now);
     FlushDepthOf(exchange, s, 50, f.depth50_topic, f.depth50, now);
   }

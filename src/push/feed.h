@@ -13,6 +13,7 @@
 // Throttled topics are published by Flush(), which a FeedTimer runs on the
 // engine thread as a CommandLoop query: tickers (/market/ticker:{symbol} and
 // :all, KuCoin: "once every 100ms" on a change of best bid/ask or last trade),
+// /spotMarket/level1 (KuCoin: every 10 ms; here at the depth interval),
 // /spotMarket/level2Depth5 and Depth50 (every 100 ms when the levels changed)
 // and /market/snapshot:{symbol} and :{market} (every 2 s when anything
 // changed). A topic that gains its first subscriber gets the current state
@@ -85,14 +86,14 @@ class MarketFeed final : public engine::EventSink {
     std::vector<engine::BookLevel> bids, asks;  // depth: what was pushed
   };
   struct SymbolFeed {
-    std::string level2_topic, match_topic, ticker_topic, snapshot_topic, depth5_topic,
+    std::string level2_topic, match_topic, ticker_topic, snapshot_topic, level1_topic, depth5_topic,
         depth50_topic, market_topic;
     std::array<std::string, engine::kCandleIntervals> candle_topics;
     std::array<engine::Candle, engine::kCandleIntervals> candles{};
     std::array<bool, engine::kCandleIntervals> has_candle{};
     std::uint64_t version = 1;              // bumped by every book or trade event
     std::vector<engine::BookEvent> level2;  // changes not yet published
-    Pushed ticker, ticker_all, depth5, depth50, snapshot, market_snapshot;
+    Pushed ticker, ticker_all, level1, depth5, depth50, snapshot, market_snapshot;
   };
 
   enum class Due { kNo, kChanged, kFirstSubscriber };

@@ -348,6 +348,37 @@ std::string DepthMessage(const engine::MarketConfig& markets, std::string_view t
   return out;
 }
 
+std::string Level1Message(const engine::MarketConfig& markets, std::string_view topic,
+                          engine::SymbolId symbol, const std::vector<engine::BookLevel>& bids,
+                          const std::vector<engine::BookLevel>& asks, engine::Timestamp now) {
+  const int bs = markets.base_scale(symbol);
+  const int qs = markets.quote_scale(symbol);
+  // One level, flat: ["68145.8","0.51987471"].
+  const auto best = [&](std::string& out, const std::vector<engine::BookLevel>& side) {
+    if (side.empty()) {
+      out.append("[]");
+      return;
+    }
+    out.append("[\"");
+    AppendDecimal(out, side.front().price, qs);
+    out.append("\",\"");
+    AppendDecimal(out, side.front().size, bs);
+    out.append("\"]");
+  };
+  std::string out;
+  out.reserve(192);
+  {
+    Object o(out);
+    Envelope(o, topic, "level1");
+    std::string& d = o.Nested("data");
+    Object data(d);
+    best(data.Nested("asks"), asks);
+    best(data.Nested("bids"), bids);
+    data.Int("timestamp", Millis(now));
+  }
+  return out;
+}
+
 WindowStats Window(const engine::MarketData& data, engine::Timestamp now, std::int64_t seconds) {
   WindowStats w;
   const auto last = data.LastTrade();

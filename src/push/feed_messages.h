@@ -26,6 +26,7 @@ inline constexpr std::string_view kTickerPrefix = "/market/ticker:";
 inline constexpr std::string_view kTickerAllTopic = "/market/ticker:all";
 inline constexpr std::string_view kSnapshotPrefix = "/market/snapshot:";
 inline constexpr std::string_view kLevel2Prefix = "/market/level2:";
+inline constexpr std::string_view kLevel1Prefix = "/spotMarket/level1:";
 inline constexpr std::string_view kDepth5Prefix = "/spotMarket/level2Depth5:";
 inline constexpr std::string_view kDepth50Prefix = "/spotMarket/level2Depth50:";
 inline constexpr std::string_view kMatchPrefix = "/market/match:";
@@ -69,6 +70,12 @@ std::string TickerMessage(const engine::MarketConfig& markets, std::string_view 
 std::string DepthMessage(const engine::MarketConfig& markets, std::string_view topic,
                          engine::SymbolId symbol, const std::vector<engine::BookLevel>& bids,
                          const std::vector<engine::BookLevel>& asks, engine::Timestamp now);
+
+// /spotMarket/level1:{symbol}, subject level1: the best ask and bid, each
+// [price, size] ([] for an empty side), and the push time in ms.
+std::string Level1Message(const engine::MarketConfig& markets, std::string_view topic,
+                          engine::SymbolId symbol, const std::vector<engine::BookLevel>& bids,
+                          const std::vector<engine::BookLevel>& asks, engine::Timestamp now);
 
 // Statistics of one rolling window (marketChange1h/4h/24h), built as
 // engine::MarketData::Stats builds the 24h ones: from the minute candles that

@@ -290,6 +290,11 @@ TEST_F(FeedMessagesTest, TickerDepthAndSnapshotFromTheExchange) {
                          asks, now),
             R"({"type":"message","topic":"/spotMarket/level2Depth5:BTC-USDT","subject":"level2",)"
             R"("data":{"asks":[["50000","0.006"]],"bids":[],"timestamp":1700000000005}})");
+  // level1: one flat [price, size] per side, [] for an empty side.
+  EXPECT_EQ(
+      Level1Message(ex_.markets(), "/spotMarket/level1:BTC-USDT", Sym("BTC-USDT"), bids, asks, now),
+      R"({"type":"message","topic":"/spotMarket/level1:BTC-USDT","subject":"level1",)"
+      R"("data":{"asks":["50000","0.006"],"bids":[],"timestamp":1700000000005}})");
 
   SnapshotData s;
   s.top = top;

@@ -20,10 +20,11 @@ struct TopicSpec {
   bool is_private;
 };
 
-constexpr std::array<TopicSpec, 10> kTopics = {{
+constexpr std::array<TopicSpec, 11> kTopics = {{
     {"/market/ticker", Args::kSymbolsOrAll, false},
     {"/market/snapshot", Args::kSymbolOrMarket, false},
     {"/market/level2", Args::kSymbols, false},
+    {"/spotMarket/level1", Args::kSymbols, false},
     {"/spotMarket/level2Depth5", Args::kSymbols, false},
     {"/spotMarket/level2Depth50", Args::kSymbols, false},
     {"/market/match", Args::kSymbols, false},
