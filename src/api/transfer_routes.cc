@@ -122,7 +122,8 @@ void AddTransferRoutes(gateway::RouteTable& routes, engine::CommandLoop& loop) {
          if (!client_oid || !currency || !type || !from || !to) {
            return call->Fail(Error(ErrorCode::kInvalidParameter));
          }
-         // Master/sub transfers go through /api/v2/accounts/sub-transfer here.
+         // Only INTERNAL: master/sub transfers (PARENT_TO_SUB, SUB_TO_PARENT)
+         // are not built here yet.
          if (*type != "INTERNAL") return call->Respond(NotInRange("type"));
          const KnownType from_type = ParseType(*from);
          const KnownType to_type = ParseType(*to);
