@@ -1,6 +1,6 @@
 // Fuzzes the WebSocket frame parser that reads every byte a push client sends:
 // frames are parsed one after another, as the session does, until the input
-// runs out or the parser refuses it.
+// runs out or the parser refuses it; text payloads are checked as UTF-8.
 #include <cstdint>
 #include <cstring>
 #include <vector>
@@ -19,6 +19,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (frame.payload.data() < rest.data() ||
         frame.payload.data() + frame.payload.size() > rest.data() + consumed) {
       __builtin_trap();
+    }
+    // Text payloads go through the UTF-8 check (1007) before any parsing.
+    if (frame.opcode == kc::push::ws::Opcode::kText) {
+      volatile bool valid = kc::push::ws::IsValidUtf8(frame.payload);
+      (void)valid;
     }
     rest = rest.subspan(consumed);
   }

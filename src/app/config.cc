@@ -2,15 +2,71 @@
 
 #include <toml++/toml.h>
 #include <charconv>
+#include <exception>
 #include <stdexcept>
+#include <unordered_set>
 
 namespace kc::app {
 namespace {
+
+// Strict configuration: a key is known because a reader below read it. Every
+// reader (Read, ReadStrings, ForEachTable, ...) marks the node it looked at;
+// once LoadConfig has read everything, any key or section left unmarked is a
+// mistake (a typo, a setting of another version) and start-up is refused,
+// naming it and its line. New settings need nothing more than their Read.
+struct Visits {
+  std::unordered_set<const toml::node*> nodes;
+};
+thread_local Visits* visits = nullptr;
+
+void MarkVisited(const toml::node* node) {
+  if (visits && node) visits->nodes.insert(node);
+}
+
+bool AnyVisited(const toml::node& node) {
+  if (visits->nodes.contains(&node)) return true;
+  if (const toml::table* table = node.as_table()) {
+    for (const auto& [key, value] : *table) {
+      if (AnyVisited(value)) return true;
+    }
+  } else if (const toml::array* array = node.as_array()) {
+    for (const toml::node& item : *array) {
+      if (AnyVisited(item)) return true;
+    }
+  }
+  return false;
+}
+
+// Throws naming the first key (or section) no reader looked at. An empty
+// section changes nothing and passes.
+void RefuseUnread(const toml::node& node, const std::string& where, const std::string& file) {
+  auto refuse = [&](const char* what) {
+    throw std::runtime_error(file + ":" + std::to_string(node.source().begin.line) + ": unknown " +
+                             what + " '" + where + "'");
+  };
+  if (const toml::table* table = node.as_table()) {
+    if (!where.empty() && !table->empty() && !AnyVisited(node)) refuse("section");
+    for (const auto& [key, value] : *table) {
+      const std::string name(key.str());
+      RefuseUnread(value, where.empty() ? name : where + "." + name, file);
+    }
+    return;
+  }
+  if (const toml::array* array = node.as_array(); array && array->is_array_of_tables()) {
+    if (!AnyVisited(node)) refuse("section");
+    for (size_t i = 0; i < array->size(); ++i) {
+      RefuseUnread(*array->get(i), where + "[" + std::to_string(i) + "]", file);
+    }
+    return;
+  }
+  if (!visits->nodes.contains(&node)) refuse("key");  // else read whole (a value, a list)
+}
 
 template <typename T>
 void Read(const toml::table& table, std::string_view path, T& out) {
   auto node = table.at_path(path);
   if (!node) return;
+  MarkVisited(node.node());
   if constexpr (std::is_same_v<T, std::string>) {
     auto value = node.value<std::string>();
     if (!value) throw std::runtime_error(std::string(path) + " must be a string");
@@ -34,6 +90,7 @@ std::vector<engine::ChainSpec> ReadChains(const toml::table& currency,
                                           const engine::CurrencySpec& spec) {
   std::vector<engine::ChainText> texts;
   const toml::node* node = currency.get("chains");
+  MarkVisited(node);
   const bool defaults = node == nullptr;
   if (defaults) {
     texts = engine::DefaultChains(spec.currency);
@@ -95,6 +152,7 @@ std::optional<engine::MarketConfig> ReadMarkets(const toml::table& table) {
   auto entries = [&](const char* name) -> const toml::array* {
     const toml::node* node = markets->get(name);
     if (!node) return nullptr;
+    MarkVisited(node);
     if (!node->is_array_of_tables()) {
       throw std::runtime_error(std::string("markets.") + name + " must be an array of tables");
     }
@@ -153,6 +211,7 @@ std::vector<std::string> ReadStrings(const toml::table& table, std::string_view 
   std::vector<std::string> out;
   auto node = table.at_path(path);
   if (!node) return out;
+  MarkVisited(node.node());
   const toml::array* array = node.as_array();
   if (!array) throw std::runtime_error(std::string(path) + " must be an array of strings");
   for (const toml::node& item : *array) {
@@ -232,9 +291,15 @@ Config LoadConfig(const std::string& path) {
   } catch (const toml::parse_error& e) {
     throw std::runtime_error(path + ": " + std::string(e.description()));
   }
+  Visits read;
+  visits = &read;
+  struct Reset {
+    ~Reset() { visits = nullptr; }
+  } reset;
   Read(table, "server.listen", config.listen);
   Read(table, "server.data_dir", config.data_dir);
   Read(table, "server.threads", config.threads);
+  config.trusted_proxies = ReadStrings(table, "server.trusted_proxies");
   Read(table, "http.header_limit_bytes", config.header_limit_bytes);
   Read(table, "http.body_limit_bytes", config.body_limit_bytes);
   Read(table, "http.read_timeout_ms", config.read_timeout_ms);
@@ -256,7 +321,13 @@ Config LoadConfig(const std::string& path) {
   Read(table, "market_maker.interval_ms", config.market_maker.interval_ms);
   Read(table, "market_maker.levels", config.market_maker.levels);
   Read(table, "market_maker.trade_percent", config.market_maker.trade_percent);
-  config.markets = ReadMarkets(table);
+  // A typo'd key in a symbol is named before what it left missing.
+  std::exception_ptr markets_error;
+  try {
+    config.markets = ReadMarkets(table);
+  } catch (const std::runtime_error&) {
+    markets_error = std::current_exception();
+  }
   Read(table, "funding.withdrawal_delay_ms", config.funding.withdrawal_delay_ms);
   Read(table, "funding.complete_withdrawals", config.funding.complete_withdrawals);
   Read(table, "push.endpoint", config.push.endpoint);
@@ -273,6 +344,8 @@ Config LoadConfig(const std::string& path) {
   Read(table, "push.send_queue_bytes", config.push.send_queue_bytes);
   Read(table, "push.max_message_bytes", config.push.max_message_bytes);
   ReadAccessRules(table, config);
+  RefuseUnread(table, "", path);
+  if (markets_error) std::rethrow_exception(markets_error);
   return config;
 }
 

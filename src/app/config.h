@@ -43,6 +43,9 @@ struct Config {
   std::string listen = "127.0.0.1:8080";
   std::string data_dir = "./data";
   unsigned threads = 0;  // event loops; 0 = one per core
+  // Reverse proxies (CIDRs or addresses) whose X-Forwarded-For / X-Real-IP
+  // name the client (gateway/client_address.h); empty: the peer is the client.
+  std::vector<std::string> trusted_proxies;
   size_t header_limit_bytes = 8 * 1024;
   size_t body_limit_bytes = 1024 * 1024;
   int64_t read_timeout_ms = 30'000;

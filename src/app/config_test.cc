@@ -59,7 +59,9 @@ TEST(Config, ExampleFileStatesTheDefaults) {
 
 TEST(Config, ReadsPartnersRegionsAndBlacklist) {
   const auto path = std::filesystem::temp_directory_path() / "kcgate-config-policy.toml";
-  std::ofstream(path) << R"([[partners]]
+  std::ofstream(path) << R"([server]
+trusted_proxies = ["10.0.0.0/8", "192.0.2.1"]
+[[partners]]
 id = "b1"
 secret = "s1"
 ips = ["10.0.0.0/8"]
@@ -84,6 +86,7 @@ spot = 10
   ASSERT_EQ(config.policy.blacklist.size(), 1u);
   EXPECT_EQ(config.policy.blacklist[0].uid, 7);
   EXPECT_EQ(config.rate_limit.spot, 10);
+  EXPECT_EQ(config.trusted_proxies, (std::vector<std::string>{"10.0.0.0/8", "192.0.2.1"}));
   std::ofstream(path) << "[[partners]]\nid = \"x\"\n";
   EXPECT_THROW(LoadConfig(path.string()), std::runtime_error);
   std::filesystem::remove(path);
@@ -173,6 +176,38 @@ quote_max_size = "1000000"
     }
   }
   std::filesystem::remove(path);
+}
+
+// What LoadConfig says about `text`, or "" when it loads.
+std::string LoadError(const std::string& text) {
+  const auto path = std::filesystem::temp_directory_path() / "kcgate-config-strict.toml";
+  std::ofstream(path) << text;
+  try {
+    LoadConfig(path.string());
+    std::filesystem::remove(path);
+    return "";
+  } catch (const std::runtime_error& e) {
+    std::filesystem::remove(path);
+    return e.what();
+  }
+}
+
+TEST(Config, RefusesUnknownKeysAndSectionsNamingThemAndTheirLine) {
+  EXPECT_EQ(LoadError("[server]\nlisten = \"127.0.0.1:1\"\n[push]\n"), "");
+  std::string error = LoadError("[server]\nlisten = \"127.0.0.1:1\"\nlissten = \"x\"\n");
+  EXPECT_NE(error.find(":3: unknown key 'server.lissten'"), std::string::npos) << error;
+  error = LoadError("# comment\n[sevrer]\nlisten = \"127.0.0.1:1\"\n");
+  EXPECT_NE(error.find(":2: unknown section 'sevrer'"), std::string::npos) << error;
+  error = LoadError("[[partners]]\nid = \"b\"\nsecret = \"s\"\nip = [\"1.2.3.4\"]\n");
+  EXPECT_NE(error.find(":4: unknown key 'partners[0].ip'"), std::string::npos) << error;
+  error = LoadError(
+      "[[markets.symbols]]\nsymbol = \"BTC-USDT\"\nbase = \"BTC\"\n"
+      "quote = \"USDT\"\nbase_increment = \"0.0001\"\nprice_increment = "
+      "\"0.1\"\nquote_increment = \"0.01\"\nbase_min_size = \"0.0001\"\n"
+      "tick = 1\n");
+  EXPECT_NE(error.find("unknown key 'markets.symbols[0].tick'"), std::string::npos) << error;
+  error = LoadError("toplevel = 1\n");
+  EXPECT_NE(error.find(":1: unknown key 'toplevel'"), std::string::npos) << error;
 }
 
 TEST(Config, SplitsHostAndPort) {

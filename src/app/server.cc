@@ -93,6 +93,7 @@ struct Server::Parts {
     for (size_t i = 0; i < loops.size(); ++i) contexts.push_back(&loops.At(i));
     push.SetLoops(std::move(contexts));
     api::AddBulletRoutes(routes, push);
+    gateway.SetTrustedProxies(config.trusted_proxies);
     gateway.SetUpgradeHook(
         {[this](const net::HttpRequest& request) { return push.WantsUpgrade(request); },
          [this](net::HttpRequest request, boost::beast::tcp_stream stream, std::string ip) {

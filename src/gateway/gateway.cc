@@ -2,6 +2,8 @@
 
 #include <boost/beast/http/field.hpp>
 
+#include "gateway/client_address.h"
+
 namespace kc::gateway {
 
 namespace http = boost::beast::http;
@@ -21,10 +23,18 @@ void Gateway::OnRequest(net::HttpRequest request, const net::Peer& peer, net::Re
         RenderResponse(ApiResponse::Fail(Error(ErrorCode::kUrlNotFound)), request.version()));
     return;
   }
-  auto call =
-      std::make_shared<Call>(std::move(request), peer, std::move(responder), std::move(*match),
-                             next_call_id_.fetch_add(1, std::memory_order_relaxed));
+  net::Peer client = peer;
+  if (!trusted_proxies_.empty()) client.ip = ClientAddress(request, peer.ip, trusted_proxies_);
+  auto call = std::make_shared<Call>(std::move(request), std::move(client), std::move(responder),
+                                     std::move(*match),
+                                     next_call_id_.fetch_add(1, std::memory_order_relaxed));
   pipeline_.Run(call);
+}
+
+void Gateway::OnUpgrade(net::HttpRequest request, boost::beast::tcp_stream stream,
+                        const net::Peer& peer) {
+  std::string ip = ClientAddress(request, peer.ip, trusted_proxies_);
+  upgrade_.take(std::move(request), std::move(stream), std::move(ip));
 }
 
 net::HttpResponse Gateway::OnUnreadable(net::ReadFailure /*failure*/) {

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "gateway/pipeline.h"
 #include "gateway/route_table.h"
@@ -30,15 +31,17 @@ class Gateway : public net::HttpHandler {
     return upgrade_.wants && upgrade_.wants(request);
   }
   void OnUpgrade(net::HttpRequest request, boost::beast::tcp_stream stream,
-                 const net::Peer& peer) override {
-    upgrade_.take(std::move(request), std::move(stream), peer.ip);
-  }
+                 const net::Peer& peer) override;
   void SetUpgradeHook(UpgradeHook hook) { upgrade_ = std::move(hook); }
+  // Peers believed about X-Forwarded-For / X-Real-IP (gateway/client_address.h);
+  // before serving.
+  void SetTrustedProxies(std::vector<std::string> cidrs) { trusted_proxies_ = std::move(cidrs); }
 
  private:
   const RouteTable& routes_;
   Pipeline& pipeline_;
   UpgradeHook upgrade_;
+  std::vector<std::string> trusted_proxies_;
   std::atomic<uint64_t> next_call_id_{1};
 };
 

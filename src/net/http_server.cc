@@ -8,14 +8,19 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <future>
 #include <optional>
+
+#include "net/http_framing.h"
 
 namespace kc::net {
 
@@ -50,6 +55,38 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     parser_->header_limit(static_cast<uint32_t>(limits_.header_bytes));
     parser_->body_limit(limits_.body_bytes);
     stream_.expires_after(limits_.read_timeout);
+    // The header first: framing and Expect are decided before any body byte
+    // is read (a body must never be read as the next request).
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+  }
+
+  void OnHeader(beast::error_code ec) {
+    if (ec) return OnRead(ec);
+    const auto& header = parser_->get();
+    if (!FramingIsSafe(header)) {
+      spdlog::debug("http: connection {} ({}): refused Transfer-Encoding '{}'", peer_.connection_id,
+                    peer_.ip, header[http::field::transfer_encoding]);
+      keep_alive_ = false;
+      return Write(handler_.OnUnreadable(ReadFailure::kBadSyntax));
+    }
+    if (parser_->is_done()) return OnRead({});
+    if (header.version() >= 11 &&
+        beast::iequals(header[http::field::expect], std::string_view("100-continue"))) {
+      // The client waits for this before it sends the body (RFC 9110 §10.1.1).
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
+                        [self = shared_from_this()](beast::error_code write_ec, size_t) {
+                          if (write_ec) return self->Shutdown();
+                          self->ReadBody();
+                        });
+      return;
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
     http::async_read(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
@@ -70,6 +107,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     }
     HttpRequest request = parser_->release();
     keep_alive_ = request.keep_alive();
+    if (auto origin = OriginForm(request.target())) request.target(*origin);
     stream_.expires_never();  // the handler may take its time; the gateway bounds it
     if (beast::websocket::is_upgrade(request) && handler_.WantsUpgrade(request)) {
       handler_.OnUpgrade(std::move(request), std::move(stream_), peer_);
@@ -141,7 +179,11 @@ void Responder::Send(HttpResponse response) const { session_->Send(std::move(res
 asio::any_io_executor Responder::executor() const { return session_->executor(); }
 
 HttpServer::HttpServer(EventLoops& loops, HttpHandler& handler, HttpLimits limits)
-    : loops_(loops), handler_(handler), limits_(limits), acceptor_(loops.At(0)) {}
+    : loops_(loops),
+      handler_(handler),
+      limits_(limits),
+      acceptor_(loops.At(0)),
+      accept_backoff_(loops.At(0)) {}
 
 HttpServer::~HttpServer() { Close(); }
 
@@ -163,6 +205,7 @@ void HttpServer::Close() {
   asio::post(acceptor_.get_executor(), [this, closed] {
     beast::error_code ignored;
     acceptor_.close(ignored);
+    accept_backoff_.cancel();
     closed->set_value();
   });
   if (done.wait_for(std::chrono::seconds(2)) != std::future_status::ready) {
@@ -185,10 +228,39 @@ void HttpServer::Accept() {
         std::make_shared<HttpSession>(std::move(socket), handler_, limits_, std::move(peer))
             ->Start();
       }
+    } else if (OutOfDescriptors(ec)) {
+      // The pending connection stays in the backlog; retrying at once would
+      // fail again at once (a core spinning and a log flooded). Connections
+      // already open keep being served meanwhile.
+      return BackOff(ec);
     } else {
       spdlog::warn("accept failed: {}", ec.message());
     }
     if (acceptor_.is_open()) Accept();
+  });
+}
+
+bool HttpServer::OutOfDescriptors(const beast::error_code& ec) {
+  if (ec.category() != asio::error::get_system_category()) return false;
+  return ec.value() == EMFILE || ec.value() == ENFILE || ec.value() == ENOBUFS ||
+         ec.value() == ENOMEM;
+}
+
+void HttpServer::BackOff(const beast::error_code& ec) {
+  ++accept_failures_;
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_accept_warning_ >= kAcceptWarningEvery) {
+    // strerror, not ec.message(): a virtual call the sanitizers check by
+    // opening a pipe, which fails here for want of descriptors.
+    spdlog::warn("accept failed: {} ({} failures since the last warning); retrying every {} ms",
+                 std::strerror(ec.value()), accept_failures_, kAcceptBackOff.count());
+    last_accept_warning_ = now;
+    accept_failures_ = 0;
+  }
+  accept_backoff_.expires_after(kAcceptBackOff);
+  accept_backoff_.async_wait([this](beast::error_code wait_ec) {
+    if (wait_ec || !acceptor_.is_open()) return;
+    Accept();
   });
 }
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -75,7 +76,14 @@ class HttpServer {
   void Close();
 
  private:
+  // While accept() fails for want of descriptors (EMFILE, ENFILE): retry
+  // every kAcceptBackOff, warn at most once per kAcceptWarningEvery.
+  static constexpr std::chrono::milliseconds kAcceptBackOff{50};
+  static constexpr std::chrono::seconds kAcceptWarningEvery{1};
+
   void Accept();
+  static bool OutOfDescriptors(const boost::system::error_code& ec);
+  void BackOff(const boost::system::error_code& ec);
 
   EventLoops& loops_;
   HttpHandler& handler_;
@@ -83,6 +91,10 @@ class HttpServer {
   boost::asio::ip::tcp::acceptor acceptor_;
   std::atomic<uint64_t> next_connection_id_{1};
   std::atomic<bool> closed_{false};
+  // Loop 0 only (the acceptor's loop).
+  boost::asio::steady_timer accept_backoff_;
+  std::chrono::steady_clock::time_point last_accept_warning_{};
+  uint64_t accept_failures_ = 0;  // since the last warning
 };
 
 }  // namespace kc::net

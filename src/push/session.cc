@@ -188,9 +188,10 @@ void Session::OnFrame(ws::Opcode opcode, bool fin, std::string_view payload) {
     case ws::Opcode::kText:
     case ws::Opcode::kBinary:
       if (in_fragmented_message_) return StartClose(1002);
-      if (fin) return OnMessage(payload);
+      if (fin) return OnComplete(opcode == ws::Opcode::kBinary, payload);
       fragments_.assign(payload);
       in_fragmented_message_ = true;
+      fragments_binary_ = opcode == ws::Opcode::kBinary;
       return;
     case ws::Opcode::kContinuation:
       if (!in_fragmented_message_) return StartClose(1002);
@@ -202,10 +203,20 @@ void Session::OnFrame(ws::Opcode opcode, bool fin, std::string_view payload) {
         in_fragmented_message_ = false;
         std::string message;
         message.swap(fragments_);
-        OnMessage(message);
+        OnComplete(fragments_binary_, message);
       }
       return;
   }
+}
+
+void Session::OnComplete(bool binary, std::string_view payload) {
+  if (binary) {
+    if (state_ != State::kOpen) return;
+    CountMessage();
+    return SendError(connect_id_, WsError::kReceiveError);
+  }
+  if (!ws::IsValidUtf8(payload)) return StartClose(1007);
+  OnMessage(payload);
 }
 
 bool Session::CountMessage() {

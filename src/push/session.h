@@ -64,6 +64,9 @@ class Session : public std::enable_shared_from_this<Session> {
   // when the session closes.
   size_t ProcessBytes(char* data, size_t size);
   void OnFrame(ws::Opcode opcode, bool fin, std::string_view payload);
+  // A complete message: text runs as a command (1007 when not UTF-8);
+  // binary is never read as one (420002).
+  void OnComplete(bool binary, std::string_view payload);
   void OnMessage(std::string_view text);
   void OnSubscribe(const ClientCommand& command);
   void OnUnsubscribe(const ClientCommand& command);
@@ -110,6 +113,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string inbox_;
   std::string fragments_;
   bool in_fragmented_message_ = false;
+  bool fragments_binary_ = false;  // the message being reassembled began as binary
   int64_t last_seen_ms_ = 0;
   int64_t window_start_ms_ = 0;
   size_t window_messages_ = 0;

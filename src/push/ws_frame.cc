@@ -62,4 +62,39 @@ ParseResult ParseClientFrame(std::span<char> data, size_t max_payload, Frame* fr
   return ParseResult::kFrame;
 }
 
+bool IsValidUtf8(std::string_view text) {
+  const auto* p = reinterpret_cast<const uint8_t*>(text.data());
+  const auto* end = p + text.size();
+  while (p < end) {
+    const uint8_t lead = *p;
+    if (lead < 0x80) {
+      ++p;
+      continue;
+    }
+    size_t length = 0;
+    uint8_t low = 0x80;  // the second byte's range (narrowed against overlongs and surrogates)
+    uint8_t high = 0xBF;
+    if (lead >= 0xC2 && lead <= 0xDF) {
+      length = 2;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+      length = 3;
+      if (lead == 0xE0) low = 0xA0;
+      if (lead == 0xED) high = 0x9F;
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+      length = 4;
+      if (lead == 0xF0) low = 0x90;
+      if (lead == 0xF4) high = 0x8F;
+    } else {
+      return false;
+    }
+    if (static_cast<size_t>(end - p) < length) return false;
+    if (p[1] < low || p[1] > high) return false;
+    for (size_t i = 2; i < length; ++i) {
+      if (p[i] < 0x80 || p[i] > 0xBF) return false;
+    }
+    p += length;
+  }
+  return true;
+}
+
 }  // namespace kc::push::ws

@@ -55,4 +55,9 @@ struct Frame {
 ParseResult ParseClientFrame(std::span<char> data, size_t max_payload, Frame* frame,
                              size_t* consumed);
 
+// Whether `text` is well-formed UTF-8 (RFC 3629: no overlong forms, no
+// surrogates, nothing past U+10FFFF). A text message that is not must close
+// the connection with 1007 (RFC 6455 §8.1).
+bool IsValidUtf8(std::string_view text);
+
 }  // namespace kc::push::ws

@@ -88,5 +88,22 @@ TEST(WsFrame, RefusesWhatAServerMustRefuse) {
   EXPECT_EQ(ParseClientFrame(huge, 100, &frame, &used), ParseResult::kTooBig);
 }
 
+TEST(WsFrame, ChecksUtf8AsRfc3629Defines) {
+  EXPECT_TRUE(IsValidUtf8(""));
+  EXPECT_TRUE(IsValidUtf8(R"({"type":"ping"})"));
+  EXPECT_TRUE(IsValidUtf8("\xc3\xa9"));          // é
+  EXPECT_TRUE(IsValidUtf8("\xe2\x82\xac"));      // €
+  EXPECT_TRUE(IsValidUtf8("\xf0\x9f\x98\x80"));  // U+1F600
+  EXPECT_TRUE(IsValidUtf8("\xf4\x8f\xbf\xbf"));  // U+10FFFF
+  EXPECT_FALSE(IsValidUtf8("\xff"));
+  EXPECT_FALSE(IsValidUtf8("\x80"));              // a continuation byte alone
+  EXPECT_FALSE(IsValidUtf8("\xc3"));              // cut short
+  EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));          // overlong '/'
+  EXPECT_FALSE(IsValidUtf8("\xe0\x80\xaf"));      // overlong
+  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));      // a surrogate
+  EXPECT_FALSE(IsValidUtf8("\xf4\x90\x80\x80"));  // past U+10FFFF
+  EXPECT_FALSE(IsValidUtf8("ok\xe2\x82"));
+}
+
 }  // namespace
 }  // namespace kc::push::ws

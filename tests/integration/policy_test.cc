@@ -197,6 +197,59 @@ TEST(Policy, MaintenanceIs501000ButStatusStaysUp) {
   EXPECT_EQ(client.Get(kApiKeyPath, SignedHeaders(key, "GET", kApiKeyPath)).status, 200u);
 }
 
+// Behind a trusted proxy the client is the right-most untrusted hop of
+// X-Forwarded-For; from anyone else the header is ignored. 400006 names the
+// address the gateway used.
+TEST(Policy, TrustedProxiesNameTheClientForWhitelistsAndRegions) {
+  app::Config config;
+  config.trusted_proxies = {"127.0.0.0/8"};
+  config.policy.region.networks = {{"198.18.0.0/15", "KP"}};
+  config.policy.region.blocked_countries = {"KP"};
+  PolicyServer server{config};
+  SystemClock clock;
+  store::KeyAdmin admin(server.server().database_path(), server.server().secret_box(), clock);
+  store::NewKey request;
+  request.uid = 3100;
+  request.ip_whitelist = {"203.0.113.7"};
+  auto created = admin.Create(request);
+  server.server().key_directory().Refresh();
+  const TestKey key{created.api_key, created.secret, created.passphrase};
+  TestClient client = server.Start();
+  auto signed_with = [&](const std::string& forwarded) {
+    Headers headers = SignedHeaders(key, "GET", kApiKeyPath);
+    headers.emplace_back("X-Forwarded-For", forwarded);
+    return client.Get(kApiKeyPath, headers);
+  };
+  EXPECT_EQ(signed_with("203.0.113.7").status, 200u);
+  auto forged = signed_with("203.0.113.7, 192.0.2.44");
+  EXPECT_EQ(forged.status, 403u);
+  EXPECT_EQ(forged.code(), "400006");
+  EXPECT_EQ(forged.msg(), "Invalid request IP, the current client IP is: 192.0.2.44.");
+  Headers real_ip = SignedHeaders(key, "GET", kApiKeyPath);
+  real_ip.emplace_back("X-Real-IP", "203.0.113.7");
+  EXPECT_EQ(client.Get(kApiKeyPath, real_ip).status, 200u);
+  ExpectError(client.Get("/api/v1/timestamp", {{"X-Forwarded-For", "198.18.3.4"}}), 403, "400302");
+  EXPECT_EQ(client.Get("/api/v1/timestamp", {{"X-Forwarded-For", "203.0.113.7"}}).status, 200u);
+}
+
+TEST(Policy, ForwardedForIsIgnoredWithoutTrustedProxies) {
+  PolicyServer server{app::Config{}};
+  SystemClock clock;
+  store::KeyAdmin admin(server.server().database_path(), server.server().secret_box(), clock);
+  store::NewKey request;
+  request.uid = 3101;
+  request.ip_whitelist = {"203.0.113.7"};
+  auto created = admin.Create(request);
+  server.server().key_directory().Refresh();
+  const TestKey key{created.api_key, created.secret, created.passphrase};
+  TestClient client = server.Start();
+  Headers headers = SignedHeaders(key, "GET", kApiKeyPath);
+  headers.emplace_back("X-Forwarded-For", "203.0.113.7");
+  auto reply = client.Get(kApiKeyPath, headers);
+  EXPECT_EQ(reply.code(), "400006");
+  EXPECT_EQ(reply.msg(), "Invalid request IP, the current client IP is: 127.0.0.1.");
+}
+
 TEST(Policy, PoolQuotaIs429000WithRateLimitHeaders) {
   app::Config config;
   config.rate_limit.spot = 5;  // the probe route weighs 2: two calls fit, the third does not
