@@ -257,7 +257,17 @@ TEST_F(CrashTest, KillNineUnderLoadLosesNothingAcknowledged) {
     }
   });
 
+  // Load for at least 1.5 s and until enough orders and some fills are
+  // acknowledged (a loaded or sanitized build is slower), at most 30 s.
+  const auto load_start = std::chrono::steady_clock::now();
+  auto enough = [&] {
+    std::lock_guard lock(acked.mu);
+    return acked.orders.size() > 200 && !acked.trades.empty();
+  };
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  while (!enough() && std::chrono::steady_clock::now() - load_start < std::chrono::seconds(30)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
   server->Stop(SIGKILL);
   stop = true;
   for (auto& t : load) t.join();
