@@ -3,9 +3,9 @@
 // rendered once the last completion has run (a countdown shared by the
 // completions, which run on the engine thread, and the submitting thread).
 // Routes that name a symbol beside an order id (HF cancel, query and alter)
-// first check on the engine thread that the order is of that symbol, then
-// submit the command from there: an order's symbol never changes, so the
-// check still holds when the command runs.
+// first check on the engine thread that the order is of that symbol
+// (CheckThenSubmit). Single HF place, cancel and alter are hf_orders.h's
+// operations, shared with the WebSocket order API.
 #include "api/order_routes.h"
 
 #include "engine/order_rules.h"
@@ -20,6 +20,7 @@
 
 #include "api/business_error.h"
 #include "api/engine_calls.h"
+#include "api/hf_orders.h"
 #include "api/order_request.h"
 #include "api/paging.h"
 #include "api/request_body.h"
@@ -53,32 +54,8 @@ struct Ctx {
   engine::CommandLoop& loop;
   const MarketConfig& markets;
   const Clock& clock;
+  HfOrders orders;  // the operations REST shares with the WebSocket order API
 };
-
-std::int64_t Millis(engine::Timestamp ts) { return ts / engine::kNanosPerMilli; }
-
-// Runs `check` on the engine thread; answers its refusal, or else submits
-// `command` with `extract`/`render` as SubmitCommand does.
-template <typename Check, typename Extract, typename Render>
-void CheckThenSubmit(engine::CommandLoop& loop, const std::shared_ptr<Call>& call, Check check,
-                     engine::Command command, Extract extract, Render render) {
-  const bool queued =
-      loop.SubmitQuery([&loop, call, check = std::move(check), command = std::move(command),
-                        extract = std::move(extract), render = std::move(render)](
-                           const Exchange& exchange) mutable -> engine::CommandLoop::Reply {
-        // A Reply-returning query runs in queue order without waiting for the
-        // journal (a void one would drain the pipeline); a refusal goes out once
-        // the state it read is durable.
-        if (std::optional<Refusal> refusal = check(exchange)) {
-          return [call, refusal = std::move(*refusal)] {
-            boost::asio::post(call->executor(), [call, refusal] { Refuse(call, refusal); });
-          };
-        }
-        SubmitCommand(loop, call, std::move(command), std::move(extract), std::move(render));
-        return nullptr;
-      });
-  if (!queued) call->Fail(Error(ErrorCode::kServerBusy));
-}
 
 // The HF routes' ?symbol= (required).
 std::optional<SymbolId> HfSymbol(const std::shared_ptr<Call>& call, const MarketConfig& markets) {
@@ -96,20 +73,6 @@ OrderId TestOrderId(const Clock& clock) {
   static std::atomic<std::uint64_t> counter{0};
   return OrderId{static_cast<std::uint32_t>(clock.NowMs() / 1000),
                  (std::uint64_t{1} << 63) | ++counter};
-}
-
-json::object HfPlaced(const CommandResult& result, const engine::PlaceOrder& order) {
-  return json::object{{"orderId", result.order_id.ToString()},
-                      {"clientOid", order.client_oid.view()}};
-}
-
-json::object HfSynced(const Order& o, const MarketConfig& markets) {
-  json::object out{{"orderId", o.id.ToString()},
-                   {"clientOid", o.client_oid.view()},
-                   {"orderTime", Millis(o.created_at)}};
-  AddSyncFields(o, markets, out);
-  out["matchTime"] = Millis(o.updated_at);
-  return out;
 }
 
 // One order of a batch, and what became of it.
@@ -214,45 +177,22 @@ json::object OrderJson(const Order& o, const MarketConfig& markets, Style style)
 
 // Registers the place routes of one family.
 void AddPlaceRoutes(gateway::RouteTable& routes, const Ctx& ctx) {
-  // POST /api/v1/orders and /api/v1/hf/orders[/sync].
-  enum class Answer { kClassic, kHf, kHfSync };
-  auto place = [ctx](Answer answer) {
+  // POST /api/v1/orders and /api/v1/hf/orders[/sync] (hf_orders.h; spot.order's twin).
+  auto place = [ctx](PlaceAnswer answer) {
     return [ctx, answer](const std::shared_ptr<Call>& call) {
       const auto uid = Caller(call);
       if (!uid) return;
       auto body = ParseJsonObject(call->body());
       if (!body) return call->Fail(body.error());
-      auto order = ParseOrder(*body, ctx.markets, *uid);
-      if (!order) return Refuse(call, order.error());
-      SubmitCommand(
-          ctx.loop, call, *order,
-          [uid = *uid](const CommandResult& result, const Exchange& exchange) {
-            std::optional<Order> state;
-            if (result.ok()) state = exchange.FindOrder(uid, result.order_id);
-            return std::make_pair(result, state);
-          },
-          [ctx, answer, placed = *order](std::pair<CommandResult, std::optional<Order>> out) {
-            const CommandResult& result = out.first;
-            if (!result.ok()) return Refusal(result.reject).ToResponse();
-            switch (answer) {
-              case Answer::kClassic:
-                return Ok(json::object{{"orderId", result.order_id.ToString()}});
-              case Answer::kHf:
-                return Ok(HfPlaced(result, placed));
-              case Answer::kHfSync:
-                break;
-            }
-            // The order left the done history before we looked: only its id is known.
-            if (!out.second) return Ok(HfPlaced(result, placed));
-            return Ok(HfSynced(*out.second, ctx.markets));
-          });
+      ctx.orders.Place(*uid, *body, answer, OpCall::ForRest(call));
     };
   };
   AddSpot(routes, http::verb::post, "/api/v1/orders", Permission::kSpot, 2,
-          place(Answer::kClassic));
-  AddSpot(routes, http::verb::post, "/api/v1/hf/orders", Permission::kSpot, 1, place(Answer::kHf));
+          place(PlaceAnswer::kClassic));
+  AddSpot(routes, http::verb::post, "/api/v1/hf/orders", Permission::kSpot, 1,
+          place(PlaceAnswer::kHf));
   AddSpot(routes, http::verb::post, "/api/v1/hf/orders/sync", Permission::kSpot, 1,
-          place(Answer::kHfSync));
+          place(PlaceAnswer::kHfSync));
 
   // The /test routes check everything but balances and place nothing.
   auto test = [ctx](bool hf) {
@@ -409,57 +349,17 @@ void AddCancelRoutes(gateway::RouteTable& routes, const Ctx& ctx) {
                 });
           });
 
-  // HF cancels by id or clientOid, each with a plain and a sync answer.
+  // HF cancels by id or clientOid, each with a plain and a sync answer
+  // (hf_orders.h; spot.cancel's and spot.sync_cancel's twins).
   auto hf_cancel = [ctx](bool by_client_oid, bool sync) {
     return [ctx, by_client_oid, sync](const std::shared_ptr<Call>& call) {
       const auto uid = Caller(call);
       if (!uid) return;
-      const auto symbol = HfSymbol(call, ctx.markets);
-      if (!symbol) return;
-      const std::string key(call->PathParam(by_client_oid ? "clientOid" : "orderId"));
-      engine::Command command;
-      OrderId id;
-      if (by_client_oid) {
-        engine::CancelByClientOid cancel{*uid, {}};
-        if (!cancel.client_oid.Assign(key)) {
-          return Refuse(call, engine::RejectReason::kOrderNotFound);
-        }
-        command = cancel;
-      } else {
-        const auto parsed = OrderId::Parse(key);
-        if (!parsed) return Refuse(call, engine::RejectReason::kOrderNotFound);
-        id = *parsed;
-        command = engine::CancelOrder{*uid, id};
-      }
-      CheckThenSubmit(
-          ctx.loop, call,
-          [uid = *uid, symbol = *symbol, by_client_oid, key,
-           id](const Exchange& exchange) -> std::optional<Refusal> {
-            const auto order = by_client_oid ? exchange.FindOrderByClientOid(uid, key)
-                                             : exchange.FindOrder(uid, id);
-            if (!order || order->symbol != symbol) {
-              return Refusal(engine::RejectReason::kOrderNotFound);
-            }
-            return std::nullopt;
-          },
-          std::move(command),
-          [uid = *uid](const CommandResult& r, const Exchange& exchange) {
-            std::optional<Order> state;
-            if (r.ok()) state = exchange.FindOrder(uid, r.order_id);
-            return std::make_pair(r, state);
-          },
-          [ctx, by_client_oid, sync, key](std::pair<CommandResult, std::optional<Order>> out) {
-            const CommandResult& r = out.first;
-            if (!r.ok()) return Refusal(r.reject).ToResponse();
-            json::object data;
-            if (by_client_oid) {
-              data["clientOid"] = key;
-            } else {
-              data["orderId"] = r.order_id.ToString();
-            }
-            if (sync && out.second) AddSyncFields(*out.second, ctx.markets, data);
-            return Ok(data);
-          });
+      json::object args;
+      if (const std::string* symbol = call->QueryParam("symbol")) args["symbol"] = *symbol;
+      const std::string_view key = call->PathParam(by_client_oid ? "clientOid" : "orderId");
+      args[by_client_oid ? "clientOid" : "orderId"] = key;
+      ctx.orders.Cancel(*uid, args, sync, OpCall::ForRest(call));
     };
   };
   AddSpot(routes, http::verb::delete_, "/api/v1/hf/orders/{orderId}", Permission::kSpot, 1,
@@ -538,71 +438,14 @@ void AddCancelRoutes(gateway::RouteTable& routes, const Ctx& ctx) {
                 });
           });
 
+  // spot.modify's twin (hf_orders.h).
   AddSpot(routes, http::verb::post, "/api/v1/hf/orders/alter", Permission::kSpot, 1,
           [ctx](const std::shared_ptr<Call>& call) {
             const auto uid = Caller(call);
             if (!uid) return;
             auto body = ParseJsonObject(call->body());
             if (!body) return call->Fail(body.error());
-            auto symbol_name = RequireString(*body, "symbol");
-            if (!symbol_name) return call->Fail(symbol_name.error());
-            const auto symbol = ctx.markets.FindSymbol(*symbol_name);
-            if (!symbol) return Refuse(call, engine::RejectReason::kUnknownSymbol);
-            auto order_id = OptionalString(*body, "orderId");
-            auto client_oid = OptionalString(*body, "clientOid");
-            if (!order_id || !client_oid) return call->Fail(Error(ErrorCode::kInvalidParameter));
-            engine::AmendOrder amend;
-            amend.uid = *uid;
-            if (*order_id && !(*order_id)->empty()) {
-              const auto id = OrderId::Parse(**order_id);
-              if (!id) return Refuse(call, engine::RejectReason::kOrderNotFound);
-              amend.order_id = *id;
-            } else if (*client_oid && !(*client_oid)->empty()) {
-              if (!amend.client_oid.Assign(**client_oid)) {
-                return Refuse(call, engine::RejectReason::kOrderNotFound);
-              }
-            } else {
-              return call->Fail(Error(ErrorCode::kInvalidParameter));
-            }
-            auto price = ReadDecimalField(*body, "newPrice", ctx.markets.quote_scale(*symbol),
-                                          engine::RejectReason::kPriceIncrement,
-                                          engine::RejectReason::kInvalidPrice);
-            if (!price) return Refuse(call, price.error());
-            auto size = ReadDecimalField(*body, "newSize", ctx.markets.base_scale(*symbol),
-                                         engine::RejectReason::kSizeIncrement,
-                                         engine::RejectReason::kAboveMaxSize);
-            if (!size) return Refuse(call, size.error());
-            amend.new_price = *price;
-            amend.new_size = *size;
-            CheckThenSubmit(
-                ctx.loop, call,
-                [amend, symbol = *symbol](const Exchange& exchange) -> std::optional<Refusal> {
-                  const auto order =
-                      amend.order_id.valid()
-                          ? exchange.FindOrder(amend.uid, amend.order_id)
-                          : exchange.FindOrderByClientOid(amend.uid, amend.client_oid.view());
-                  if (!order || order->symbol != symbol) {
-                    return Refusal(engine::RejectReason::kOrderNotFound);
-                  }
-                  return std::nullopt;
-                },
-                amend,
-                [uid = *uid](const CommandResult& r, const Exchange& exchange) {
-                  std::optional<Order> state;
-                  if (r.ok() && r.order_id.valid()) state = exchange.FindOrder(uid, r.order_id);
-                  return std::make_pair(r, state);
-                },
-                [](std::pair<CommandResult, std::optional<Order>> out) {
-                  const CommandResult& r = out.first;
-                  if (!r.ok()) return Refusal(r.reject).ToResponse();
-                  // A new size at or below what is filled only cancels: no new order.
-                  json::value new_id = nullptr;
-                  if (r.order_id.valid()) new_id = json::string(r.order_id.ToString());
-                  json::value oid = nullptr;
-                  if (out.second) oid = json::string(out.second->client_oid.view());
-                  return Ok(json::object{{"newOrderId", std::move(new_id)},
-                                         {"clientOid", std::move(oid)}});
-                });
+            ctx.orders.Alter(*uid, *body, OpCall::ForRest(call));
           });
 }
 
@@ -833,7 +676,7 @@ void AddQueryRoutes(gateway::RouteTable& routes, const Ctx& ctx) {
 }  // namespace
 
 void AddOrderRoutes(gateway::RouteTable& routes, engine::CommandLoop& loop, const Clock& clock) {
-  const Ctx ctx{loop, loop.exchange().markets(), clock};
+  const Ctx ctx{loop, loop.exchange().markets(), clock, HfOrders(loop)};
   AddPlaceRoutes(routes, ctx);
   AddCancelRoutes(routes, ctx);
   AddQueryRoutes(routes, ctx);

@@ -1,6 +1,6 @@
 // What every REST route file needs beside its handlers: a JSON success
 // answer, a private Spot-pool route entry, the caller's trading uid and a
-// refusal as KuCoin's answer. One copy for all the *_routes.cc files.
+// refusal as KuCoin's answer (Refuse, in engine_calls.h). One copy for all the *_routes.cc files.
 #pragma once
 
 #include <boost/json/serialize.hpp>
@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "api/business_error.h"
+#include "api/engine_calls.h"
 #include "api/spot_json.h"
 #include "core/error.h"
 #include "engine/types.h"
@@ -43,10 +44,6 @@ inline std::optional<engine::Uid> Caller(const std::shared_ptr<gateway::Call>& c
   auto uid = TradingUid(*call);
   if (!uid) call->Fail(Error(ErrorCode::kUidDenied));
   return uid;
-}
-
-inline void Refuse(const std::shared_ptr<gateway::Call>& call, const Refusal& refusal) {
-  call->Respond(refusal.ToResponse());
 }
 
 }  // namespace kc::api

@@ -343,6 +343,16 @@ Config LoadConfig(const std::string& path) {
   Read(table, "push.max_errors_per_window", config.push.max_errors_per_window);
   Read(table, "push.send_queue_bytes", config.push.send_queue_bytes);
   Read(table, "push.max_message_bytes", config.push.max_message_bytes);
+  Read(table, "wsapi.path", config.wsapi.path);
+  Read(table, "wsapi.signin_timeout_ms", config.wsapi.signin_timeout_ms);
+  Read(table, "wsapi.ping_interval_ms", config.wsapi.ping_interval_ms);
+  Read(table, "wsapi.ping_timeout_ms", config.wsapi.ping_timeout_ms);
+  Read(table, "wsapi.max_sessions_per_key", config.wsapi.max_sessions_per_key);
+  Read(table, "wsapi.max_bad_frames", config.wsapi.max_bad_frames);
+  Read(table, "wsapi.error_window_ms", config.wsapi.error_window_ms);
+  Read(table, "wsapi.max_in_flight", config.wsapi.max_in_flight);
+  Read(table, "wsapi.max_message_bytes", config.wsapi.max_message_bytes);
+  Read(table, "wsapi.send_queue_bytes", config.wsapi.send_queue_bytes);
   ReadAccessRules(table, config);
   RefuseUnread(table, "", path);
   if (markets_error) std::rethrow_exception(markets_error);

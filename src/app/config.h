@@ -13,6 +13,7 @@
 #include "gateway/authenticate.h"
 #include "gateway/rate_limit.h"
 #include "push/options.h"
+#include "wsapi/options.h"
 
 namespace kc::app {
 
@@ -60,6 +61,7 @@ struct Config {
   std::optional<engine::MarketConfig> markets;
   api::FundingOptions funding;  // [funding]: simulated deposits and withdrawals
   push::Options push;           // [push]: the WebSocket push service
+  wsapi::Options wsapi;         // [wsapi]: the WebSocket order API
   // [[partners]]: broker ids allowed in KC-API-PARTNER, after ccxt's defaults.
   std::vector<gateway::Partner> partners = gateway::DefaultPartners();
   gateway::PolicyOptions policy;         // [region], [[blacklist]], [policy]

@@ -55,6 +55,44 @@ TEST(Config, ExampleFileStatesTheDefaults) {
   EXPECT_EQ(example.rate_limit.earn, defaults.rate_limit.earn);
   EXPECT_EQ(example.rate_limit.node_per_second, defaults.rate_limit.node_per_second);
   EXPECT_EQ(example.rate_limit.per_connection, defaults.rate_limit.per_connection);
+  EXPECT_EQ(example.wsapi.path, defaults.wsapi.path);
+  EXPECT_EQ(example.wsapi.signin_timeout_ms, defaults.wsapi.signin_timeout_ms);
+  EXPECT_EQ(example.wsapi.ping_interval_ms, defaults.wsapi.ping_interval_ms);
+  EXPECT_EQ(example.wsapi.ping_timeout_ms, defaults.wsapi.ping_timeout_ms);
+  EXPECT_EQ(example.wsapi.max_sessions_per_key, defaults.wsapi.max_sessions_per_key);
+  EXPECT_EQ(example.wsapi.max_bad_frames, defaults.wsapi.max_bad_frames);
+  EXPECT_EQ(example.wsapi.error_window_ms, defaults.wsapi.error_window_ms);
+  EXPECT_EQ(example.wsapi.max_in_flight, defaults.wsapi.max_in_flight);
+  EXPECT_EQ(example.wsapi.max_message_bytes, defaults.wsapi.max_message_bytes);
+  EXPECT_EQ(example.wsapi.send_queue_bytes, defaults.wsapi.send_queue_bytes);
+}
+
+TEST(Config, ReadsWsApiSettings) {
+  const auto path = std::filesystem::temp_directory_path() / "kcgate-config-wsapi.toml";
+  std::ofstream(path) << R"([wsapi]
+path = "/ws"
+signin_timeout_ms = 500
+ping_interval_ms = 1000
+ping_timeout_ms = 2000
+max_sessions_per_key = 3
+max_bad_frames = 4
+error_window_ms = 5000
+max_in_flight = 6
+max_message_bytes = 7000
+send_queue_bytes = 8000
+)";
+  const Config config = LoadConfig(path.string());
+  EXPECT_EQ(config.wsapi.path, "/ws");
+  EXPECT_EQ(config.wsapi.signin_timeout_ms, 500);
+  EXPECT_EQ(config.wsapi.ping_interval_ms, 1000);
+  EXPECT_EQ(config.wsapi.ping_timeout_ms, 2000);
+  EXPECT_EQ(config.wsapi.max_sessions_per_key, 3u);
+  EXPECT_EQ(config.wsapi.max_bad_frames, 4u);
+  EXPECT_EQ(config.wsapi.error_window_ms, 5000);
+  EXPECT_EQ(config.wsapi.max_in_flight, 6u);
+  EXPECT_EQ(config.wsapi.max_message_bytes, 7000u);
+  EXPECT_EQ(config.wsapi.send_queue_bytes, 8000u);
+  std::filesystem::remove(path);
 }
 
 TEST(Config, ReadsPartnersRegionsAndBlacklist) {

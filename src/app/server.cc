@@ -20,6 +20,7 @@
 #include "api/system_routes.h"
 #include "api/transfer_routes.h"
 #include "app/market_maker.h"
+#include "app/wsapi_desk.h"
 #include "core/service_state.h"
 #include "engine/clock.h"
 #include "engine/command_loop.h"
@@ -38,6 +39,7 @@
 #include "store/key_directory.h"
 #include "store/secret_box.h"
 #include "store/sqlite_journal.h"
+#include "wsapi/service.h"
 
 namespace kc::app {
 
@@ -94,10 +96,21 @@ struct Server::Parts {
     push.SetLoops(std::move(contexts));
     api::AddBulletRoutes(routes, push);
     gateway.SetTrustedProxies(config.trusted_proxies);
+    // The WS order API's desk reads its operations' weights from the routes above.
+    wsapi_desk = std::make_unique<WsApiDesk>(engine_loop, routes);
+    wsapi = std::make_unique<wsapi::WsApiService>(
+        config.wsapi,
+        wsapi::ConnectCheck(authenticate, config.policy, service_state, config.wsapi.path),
+        rate_limit, *wsapi_desk, clock);
     gateway.SetUpgradeHook(
-        {[this](const net::HttpRequest& request) { return push.WantsUpgrade(request); },
-         [this](net::HttpRequest request, boost::beast::tcp_stream stream, std::string ip) {
-           push.OnUpgrade(std::move(request), std::move(stream), std::move(ip));
+        {[this](const net::HttpRequest& request) {
+           return wsapi->WantsUpgrade(request) || push.WantsUpgrade(request);
+         },
+         [this](net::HttpRequest request, boost::beast::tcp_stream stream, const net::Peer& peer) {
+           if (wsapi->WantsUpgrade(request)) {
+             return wsapi->OnUpgrade(std::move(request), std::move(stream), peer);
+           }
+           push.OnUpgrade(std::move(request), std::move(stream), peer.ip);
          }});
   }
 
@@ -135,6 +148,9 @@ struct Server::Parts {
   store::InboxPoller inbox{store::JournalPath(config.data_dir), engine_loop.exchange().markets(),
                            journal, engine_loop};
   std::unique_ptr<MarketMaker> market_maker;  // the demo market, when enabled
+  // The WebSocket order API (/v1/private); before the loops, so it outlives its sessions.
+  std::unique_ptr<WsApiDesk> wsapi_desk;
+  std::unique_ptr<wsapi::WsApiService> wsapi;
   gateway::Gateway gateway;
   net::EventLoops loops;
   net::HttpServer http;
@@ -204,5 +220,6 @@ gateway::RouteTable& Server::routes() { return parts_->routes; }
 engine::CommandLoop& Server::engine_loop() { return parts_->engine_loop; }
 ServiceState& Server::service_state() { return parts_->service_state; }
 push::PushService& Server::push_service() { return parts_->push; }
+wsapi::WsApiService& Server::wsapi_service() { return *parts_->wsapi; }
 
 }  // namespace kc::app

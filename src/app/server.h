@@ -22,6 +22,10 @@ namespace kc::push {
 class PushService;
 }  // namespace kc::push
 
+namespace kc::wsapi {
+class WsApiService;
+}  // namespace kc::wsapi
+
 namespace kc::store {
 class KeyDirectory;
 class SecretBox;
@@ -50,6 +54,8 @@ class Server {
   ServiceState& service_state();
   // The WebSocket push service (its publisher() feeds the sessions).
   push::PushService& push_service();
+  // The WebSocket order API (its CloseAll ends every session, e.g. with 501000).
+  wsapi::WsApiService& wsapi_service();
 
  private:
   struct Parts;

@@ -20,9 +20,14 @@ bool AlwaysOpen(const Route& route) {
 }  // namespace
 
 std::string CountryOf(const Call& call, const RegionOptions& options) {
+  return CountryOf(call.request(), call.peer().ip, options);
+}
+
+std::string CountryOf(const boost::beast::http::fields& headers, std::string_view ip,
+                      const RegionOptions& options) {
   if (!options.country_header.empty()) {
-    auto it = call.request().find(options.country_header);
-    if (it != call.request().end()) {
+    auto it = headers.find(options.country_header);
+    if (it != headers.end()) {
       std::string country(it->value());
       std::transform(country.begin(), country.end(), country.begin(),
                      [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
@@ -30,7 +35,7 @@ std::string CountryOf(const Call& call, const RegionOptions& options) {
     }
   }
   for (const auto& [network, country] : options.networks) {
-    if (IpAllowed({network}, call.peer().ip)) return country;
+    if (IpAllowed({network}, ip)) return country;
   }
   return "";
 }
@@ -41,13 +46,34 @@ bool IsTrading(const Route& route) {
           route.permission == Permission::kFutures);
 }
 
+bool CountryBlocked(const std::string& country, const PolicyOptions& options) {
+  return Contains(options.region.blocked_countries, country);
+}
+
+std::optional<Error> PolicyRefusal(const ApiKey& key, bool trading, bool needs_kyc,
+                                   const std::string& country, std::string_view path,
+                                   const PolicyOptions& options) {
+  if (trading && Contains(options.region.restricted_countries, country)) {
+    return Error(ErrorCode::kRegionRestricted);
+  }
+  if (options.kyc_for_trading && needs_kyc && !key.kyc_verified) {
+    return Error(key.is_sub ? ErrorCode::kKycOnMaster : ErrorCode::kKycRequired);
+  }
+  for (const BlacklistRule& rule : options.blacklist) {
+    if ((rule.uid == 0 || rule.uid == key.uid) && path.starts_with(rule.path_prefix)) {
+      return Error(ErrorCode::kUrlBlacklisted);
+    }
+  }
+  return std::nullopt;
+}
+
 StageResult Admission::Run(Call& call) {
   if (service_.Get().first == ServiceStatus::kClose && !AlwaysOpen(call.route())) {
     call.Fail(Error(ErrorCode::kServiceStopped));
     return StageResult::kResponded;
   }
   if (!options_.region.blocked_countries.empty() &&
-      Contains(options_.region.blocked_countries, CountryOf(call, options_.region))) {
+      CountryBlocked(CountryOf(call, options_.region), options_)) {
     call.Fail(Error(ErrorCode::kRegionBlocked));
     return StageResult::kResponded;
   }
@@ -59,21 +85,14 @@ StageResult AccessPolicy::Run(Call& call) {
   if (key == nullptr) return StageResult::kContinue;  // public route
   const Route& route = call.route();
   const bool trading = IsTrading(route);
-  if (trading && !options_.region.restricted_countries.empty() &&
-      Contains(options_.region.restricted_countries, CountryOf(call, options_.region))) {
-    call.Fail(Error(ErrorCode::kRegionRestricted));
-    return StageResult::kResponded;
-  }
+  // The country is looked up only when a rule needs it.
+  const std::string country = trading && !options_.region.restricted_countries.empty()
+                                  ? CountryOf(call, options_.region)
+                                  : std::string();
   const bool needs_kyc = trading || route.permission == Permission::kTransfer;
-  if (options_.kyc_for_trading && needs_kyc && !key->kyc_verified) {
-    call.Fail(Error(key->is_sub ? ErrorCode::kKycOnMaster : ErrorCode::kKycRequired));
+  if (auto error = PolicyRefusal(*key, trading, needs_kyc, country, call.path(), options_)) {
+    call.Fail(*error);
     return StageResult::kResponded;
-  }
-  for (const BlacklistRule& rule : options_.blacklist) {
-    if ((rule.uid == 0 || rule.uid == key->uid) && call.path().starts_with(rule.path_prefix)) {
-      call.Fail(Error(ErrorCode::kUrlBlacklisted));
-      return StageResult::kResponded;
-    }
   }
   return StageResult::kContinue;
 }

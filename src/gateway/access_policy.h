@@ -10,11 +10,16 @@
 // fixed at start-up; any thread.
 #pragma once
 
+#include <boost/beast/http/fields.hpp>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
+#include "core/error.h"
 #include "core/service_state.h"
+#include "gateway/api_key.h"
 #include "gateway/pipeline.h"
 
 namespace kc::gateway {
@@ -39,6 +44,17 @@ struct PolicyOptions {
 
 // The client's ISO country code, or "" when unknown.
 std::string CountryOf(const Call& call, const RegionOptions& options);
+std::string CountryOf(const boost::beast::http::fields& headers, std::string_view ip,
+                      const RegionOptions& options);
+
+// 400302: the country is blocked for all services.
+bool CountryBlocked(const std::string& country, const PolicyOptions& options);
+// What may refuse `key` a trading request from `country` on `path`: 400301,
+// 400303 / 400304 (when `needs_kyc`), 411200. Shared by AccessPolicy and the
+// WebSocket order API's connect check.
+std::optional<Error> PolicyRefusal(const ApiKey& key, bool trading, bool needs_kyc,
+                                   const std::string& country, std::string_view path,
+                                   const PolicyOptions& options);
 
 // Placing orders (POST with Spot, Margin or Futures permission) is trading.
 bool IsTrading(const Route& route);

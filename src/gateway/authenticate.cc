@@ -84,11 +84,14 @@ std::vector<Partner> DefaultPartners() {
 }
 
 std::optional<Error> Authenticate::CheckPartner(const Credentials& credentials,
-                                                std::string_view api_key,
-                                                std::string_view ip) const {
+                                                std::string_view api_key, std::string_view ip,
+                                                bool unknown_ignored) const {
   auto partner = std::find_if(options_.partners.begin(), options_.partners.end(),
                               [&](const Partner& p) { return p.id == *credentials.partner; });
-  if (partner == options_.partners.end()) return Error(ErrorCode::kUnknownPartner);
+  if (partner == options_.partners.end()) {
+    if (unknown_ignored) return std::nullopt;
+    return Error(ErrorCode::kUnknownPartner);
+  }
   auto sign =
       credentials.partner_sign ? Base64DecodeDigest(*credentials.partner_sign) : std::nullopt;
   if (!sign || !ConstantTimeEquals(KeyedHmacSha256("partner:" + partner->id, 0, partner->secret,
@@ -109,52 +112,47 @@ StageResult Authenticate::Run(Call& call) {
     call.Fail(credentials.error());
     return StageResult::kResponded;
   }
-  if (!credentials->timestamp ||
-      !TimestampValid(*credentials->timestamp, clock_.NowMs(), options_.timestamp_window_ms)) {
-    call.Fail(Error(ErrorCode::kInvalidTimestamp));
+  auto key =
+      Verify(*credentials, call.peer().ip,
+             KeyRequirement{route.permission, route.v3_only, route.master_only, false},
+             [&call, &credentials](const ApiKey& k, const Digest& sign) {
+               return SignatureMatches(k, sign, *credentials->timestamp,
+                                       call.request().method_string(), call.target(), call.body());
+             });
+  if (!key) {
+    call.Fail(key.error());
     return StageResult::kResponded;
+  }
+  call.set_api_key(std::move(*key));
+  return StageResult::kContinue;
+}
+
+boost::system::result<std::shared_ptr<const ApiKey>, Error> Authenticate::Verify(
+    const Credentials& credentials, std::string_view ip, const KeyRequirement& requirement,
+    const SignMatcher& sign_matches) const {
+  if (!credentials.timestamp || credentials.timestamp->empty() ||
+      !TimestampValid(*credentials.timestamp, clock_.NowMs(), options_.timestamp_window_ms)) {
+    return Error(ErrorCode::kInvalidTimestamp);
   }
   std::shared_ptr<const ApiKey> key =
-      credentials->key ? keys_.Find(*credentials->key) : std::shared_ptr<const ApiKey>();
-  if (!key || !key->enabled) {
-    call.Fail(Error(ErrorCode::kKeyNotFound));
-    return StageResult::kResponded;
+      credentials.key ? keys_.Find(*credentials.key) : std::shared_ptr<const ApiKey>();
+  if (!key || !key->enabled) return Error(ErrorCode::kKeyNotFound);
+  if (!credentials.passphrase ||
+      !PassphraseMatches(*key, *credentials.passphrase, credentials.version)) {
+    return Error(ErrorCode::kInvalidPassphrase);
   }
-  if (!credentials->passphrase ||
-      !PassphraseMatches(*key, *credentials->passphrase, credentials->version)) {
-    call.Fail(Error(ErrorCode::kInvalidPassphrase));
-    return StageResult::kResponded;
-  }
-  auto sign = credentials->sign ? Base64DecodeDigest(*credentials->sign) : std::nullopt;
-  if (!sign || !SignatureMatches(*key, *sign, *credentials->timestamp,
-                                 call.request().method_string(), call.target(), call.body())) {
-    call.Fail(Error(ErrorCode::kInvalidSign));
-    return StageResult::kResponded;
-  }
-  if (credentials->partner) {
-    if (auto error = CheckPartner(*credentials, key->key, call.peer().ip)) {
-      call.Fail(*error);
-      return StageResult::kResponded;
+  auto sign = credentials.sign ? Base64DecodeDigest(*credentials.sign) : std::nullopt;
+  if (!sign || !sign_matches(*key, *sign)) return Error(ErrorCode::kInvalidSign);
+  if (credentials.partner) {
+    if (auto error = CheckPartner(credentials, key->key, ip, requirement.unknown_partner_ignored)) {
+      return *error;
     }
   }
-  if (!IpAllowed(key->ip_whitelist, call.peer().ip)) {
-    call.Fail(Error(ErrorCode::kIpNotAllowed, call.peer().ip));
-    return StageResult::kResponded;
-  }
-  if (route.v3_only && key->version < 3) {
-    call.Fail(Error(ErrorCode::kV3KeyRequired));
-    return StageResult::kResponded;
-  }
-  if (!key->permissions.Has(route.permission)) {
-    call.Fail(Error(ErrorCode::kPermissionDenied));
-    return StageResult::kResponded;
-  }
-  if (route.master_only && key->is_sub) {
-    call.Fail(Error(ErrorCode::kUidDenied));
-    return StageResult::kResponded;
-  }
-  call.set_api_key(std::move(key));
-  return StageResult::kContinue;
+  if (!IpAllowed(key->ip_whitelist, ip)) return Error(ErrorCode::kIpNotAllowed, std::string(ip));
+  if (requirement.v3_only && key->version < 3) return Error(ErrorCode::kV3KeyRequired);
+  if (!key->permissions.Has(requirement.permission)) return Error(ErrorCode::kPermissionDenied);
+  if (requirement.master_only && key->is_sub) return Error(ErrorCode::kUidDenied);
+  return key;
 }
 
 }  // namespace kc::gateway

@@ -7,7 +7,10 @@
 // thread.
 #pragma once
 
+#include <boost/system/result.hpp>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,6 +40,20 @@ struct AuthOptions {
 // so a KuCoin-compatible server must know them for ccxt to work unmodified.
 std::vector<Partner> DefaultPartners();
 
+// What a key must be allowed to do (a route's, or the WebSocket order API's).
+struct KeyRequirement {
+  Permission permission = Permission::kGeneral;
+  bool v3_only = false;      // 400008
+  bool master_only = false;  // 400010
+  // A KC-API-PARTNER naming no configured partner is ignored instead of 400200
+  // (the WebSocket order API: one popular client always sends its own).
+  bool unknown_partner_ignored = false;
+};
+
+// Whether the signature a client sent is right for `key` (REST signs the
+// request, the WebSocket order API apikey + timestamp).
+using SignMatcher = std::function<bool(const ApiKey& key, const Digest& sign)>;
+
 class Authenticate final : public Stage {
  public:
   Authenticate(const KeyStore& keys, const Clock& clock, AuthOptions options)
@@ -44,9 +61,16 @@ class Authenticate final : public Stage {
 
   StageResult Run(Call& call) override;
 
+  // The checks after the header format ones, in KuCoin's order: 400002,
+  // 400003, 400004, 400005 (`sign_matches`), 4002xx, 400006, 400008,
+  // 400007, 400010. The key when all pass. Any thread.
+  boost::system::result<std::shared_ptr<const ApiKey>, Error> Verify(
+      const Credentials& credentials, std::string_view ip, const KeyRequirement& requirement,
+      const SignMatcher& sign_matches) const;
+
  private:
   std::optional<Error> CheckPartner(const Credentials& credentials, std::string_view api_key,
-                                    std::string_view ip) const;
+                                    std::string_view ip, bool unknown_ignored) const;
 
   const KeyStore& keys_;
   const Clock& clock_;

@@ -33,8 +33,9 @@ void Gateway::OnRequest(net::HttpRequest request, const net::Peer& peer, net::Re
 
 void Gateway::OnUpgrade(net::HttpRequest request, boost::beast::tcp_stream stream,
                         const net::Peer& peer) {
-  std::string ip = ClientAddress(request, peer.ip, trusted_proxies_);
-  upgrade_.take(std::move(request), std::move(stream), std::move(ip));
+  net::Peer client = peer;
+  client.ip = ClientAddress(request, peer.ip, trusted_proxies_);
+  upgrade_.take(std::move(request), std::move(stream), client);
 }
 
 net::HttpResponse Gateway::OnUnreadable(net::ReadFailure /*failure*/) {

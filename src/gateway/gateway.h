@@ -14,10 +14,10 @@
 
 namespace kc::gateway {
 
-// Where WebSocket upgrade requests go (the push service); set before serving.
+// Where WebSocket upgrade requests go (push, the WS order API); set before serving.
 struct UpgradeHook {
   std::function<bool(const net::HttpRequest&)> wants;
-  std::function<void(net::HttpRequest, boost::beast::tcp_stream, std::string peer_ip)> take;
+  std::function<void(net::HttpRequest, boost::beast::tcp_stream, const net::Peer&)> take;
 };
 
 class Gateway : public net::HttpHandler {

@@ -46,37 +46,46 @@ int64_t RateLimit::PoolLimit(RatePool pool) const {
   return options_.spot;
 }
 
-StageResult RateLimit::Run(Call& call) {
-  if (!options_.enabled) return StageResult::kContinue;
+std::optional<Error> RateLimit::Consume(std::string_view owner, RatePool pool, int64_t weight,
+                                        uint64_t connection_id, RateDecision* pool_decision) {
+  if (!options_.enabled) return std::nullopt;
   const int64_t now = clock_.NowMs();
-  const Route& route = call.route();
-  const int64_t weight = route.weight;
-
   if (options_.node_per_second > 0 &&
       !backend_.Consume("node", 1, options_.node_per_second, 1000, now).allowed) {
-    call.Fail(Error(ErrorCode::kSystemRateLimit));
-    return StageResult::kResponded;
+    return Error(ErrorCode::kSystemRateLimit);
   }
-  if (options_.per_connection > 0 &&
-      !backend_
-           .Consume("conn:" + std::to_string(call.peer().connection_id), weight,
-                    options_.per_connection, options_.window_ms, now)
-           .allowed) {
-    call.Fail(Error(ErrorCode::kConnectionRateLimit));
-    return StageResult::kResponded;
+  if (options_.per_connection > 0 && !backend_
+                                          .Consume("conn:" + std::to_string(connection_id), weight,
+                                                   options_.per_connection, options_.window_ms, now)
+                                          .allowed) {
+    return Error(ErrorCode::kConnectionRateLimit);
   }
+  std::string bucket(owner);
+  bucket += ':';
+  bucket += std::to_string(static_cast<int>(pool));
+  const RateDecision decision =
+      backend_.Consume(bucket, weight, PoolLimit(pool), options_.window_ms, now);
+  if (pool_decision != nullptr) *pool_decision = decision;
+  if (!decision.allowed) return Error(ErrorCode::kUidRateLimit);
+  return std::nullopt;
+}
+
+StageResult RateLimit::Run(Call& call) {
+  if (!options_.enabled) return StageResult::kContinue;
+  const Route& route = call.route();
   // Public is counted per IP; the other pools per UID (a private route always
   // has a key by now).
-  std::string bucket = route.pool == RatePool::kPublic || call.api_key() == nullptr
-                           ? "ip:" + call.peer().ip
-                           : "uid:" + std::to_string(call.api_key()->uid);
-  bucket += ':';
-  bucket += std::to_string(static_cast<int>(route.pool));
-  const RateDecision decision =
-      backend_.Consume(bucket, weight, PoolLimit(route.pool), options_.window_ms, now);
-  call.set_rate_decision(decision.limit, decision.remaining, decision.reset_ms);
-  if (!decision.allowed) {
-    call.Fail(Error(ErrorCode::kUidRateLimit));
+  const std::string owner = route.pool == RatePool::kPublic || call.api_key() == nullptr
+                                ? "ip:" + call.peer().ip
+                                : UidOwner(call.api_key()->uid);
+  RateDecision decision;
+  decision.limit = -1;
+  auto refusal = Consume(owner, route.pool, route.weight, call.peer().connection_id, &decision);
+  if (decision.limit >= 0) {
+    call.set_rate_decision(decision.limit, decision.remaining, decision.reset_ms);
+  }
+  if (refusal) {
+    call.Fail(*refusal);
     return StageResult::kResponded;
   }
   return StageResult::kContinue;

@@ -8,11 +8,13 @@
 #include <array>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 
 #include "core/clock.h"
+#include "core/error.h"
 #include "gateway/pipeline.h"
 
 namespace kc::gateway {
@@ -76,6 +78,16 @@ class RateLimit final : public Stage {
       : backend_(backend), clock_(clock), options_(options) {}
 
   StageResult Run(Call& call) override;
+
+  // What Run spends for one request, shared with the WebSocket order API
+  // (whose requests draw on the same pools): the node ceiling (429001), the
+  // connection's share (429002), then `weight` from `pool` of `owner`
+  // ("uid:<uid>", or "ip:<ip>" for Public), whose decision goes to
+  // `pool_decision` when the pool was consulted. nullopt: allowed. Any thread.
+  std::optional<Error> Consume(std::string_view owner, RatePool pool, int64_t weight,
+                               uint64_t connection_id, RateDecision* pool_decision);
+  static std::string UidOwner(int64_t uid) { return "uid:" + std::to_string(uid); }
+  const RateLimitOptions& options() const { return options_; }
 
  private:
   int64_t PoolLimit(RatePool pool) const;
