@@ -8,7 +8,9 @@ namespace kc::wsapi {
 ConnectParams ReadConnectParams(std::string_view target) {
   ConnectParams params;
   const auto [path, query] = gateway::SplitTarget(target);
-  for (auto& [name, value] : gateway::ParseQuery(query)) {
+  for (auto& param : gateway::ParseQuery(query)) {
+    const std::string& name = param.first;
+    std::string& value = param.second;
     auto set = [&value](std::optional<std::string>& field) {
       if (!field) field = std::move(value);
     };
