@@ -16,6 +16,13 @@
 // to the answer's last byte read; as with any closed loop it understates the
 // tail under overload (coordinated omission). Only loopback targets are
 // accepted: this is a benchmark, not a traffic generator.
+//
+// --scenario order-cancel replaces the fixed request with an order's round
+// trip: each connection places an HF limit order and cancels it, again and
+// again, each request timed alone. Over http:// that is a signed POST
+// /api/v1/hf/orders then DELETE /api/v1/hf/orders/{orderId}?symbol=; over
+// ws:// (the WebSocket order API, /v1/private) each connection is a session
+// that signs in once and sends spot.order then spot.cancel.
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <atomic>
@@ -26,6 +33,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/websocket/stream.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <cctype>
@@ -51,6 +59,7 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace websocket = beast::websocket;
 namespace json = boost::json;
 using tcp = asio::ip::tcp;
 using SteadyClock = std::chrono::steady_clock;
@@ -86,11 +95,15 @@ struct Target {
 // (127.x.x.x, [::1]) or "localhost".
 std::optional<Target> ParseUrl(std::string_view url, std::string& error) {
   constexpr std::string_view kScheme = "http://";
-  if (!url.starts_with(kScheme)) {
-    error = "only http:// URLs are supported";
+  constexpr std::string_view kWsScheme = "ws://";  // the WebSocket order API
+  if (url.starts_with(kScheme)) {
+    url.remove_prefix(kScheme.size());
+  } else if (url.starts_with(kWsScheme)) {
+    url.remove_prefix(kWsScheme.size());
+  } else {
+    error = "only http:// and ws:// URLs are supported";
     return std::nullopt;
   }
-  url.remove_prefix(kScheme.size());
   const size_t slash = url.find('/');
   const std::string_view authority = url.substr(0, slash);
   Target target;
@@ -132,6 +145,49 @@ struct Plan {
   std::string head;         // request line and the headers that never change
   nanoseconds timeout{};
   bool check_code = true;
+  // --scenario order-cancel: place and cancel an order of `symbol` over and over.
+  bool order_cancel = false;
+  bool websocket = false;  // ws:// (the WebSocket order API) rather than REST
+  std::string symbol;
+  std::string order_args;  // the order's JSON fields but clientOid, without braces
+  std::string auth_head;   // Host, User-Agent, KC-API-KEY, -PASSPHRASE, -KEY-VERSION
+  std::string passphrase;
+
+  static std::string Now() {
+    return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count());
+  }
+  // An order's JSON with a clientOid unique to this connection and count.
+  std::string OrderJson(const void* connection, uint64_t n) const {
+    char oid[64];
+    std::snprintf(oid, sizeof oid, "b%llx-%llu",
+                  static_cast<unsigned long long>(reinterpret_cast<uintptr_t>(connection)),
+                  static_cast<unsigned long long>(n));
+    return "{" + order_args + R"(,"clientOid":")" + oid + "\"}";
+  }
+  // The REST order-cancel scenario's next request: a signed place or cancel.
+  void BuildOrderStep(std::string& out, const std::string& order_id, const void* connection,
+                      uint64_t n) const {
+    const bool place = order_id.empty();
+    const std::string step_method = place ? "POST" : "DELETE";
+    const std::string path =
+        place ? "/api/v1/hf/orders" : "/api/v1/hf/orders/" + order_id + "?symbol=" + symbol;
+    const std::string step_body = place ? OrderJson(connection, n) : "";
+    const std::string timestamp = Now();
+    out.assign(step_method).append(" ").append(path).append(" HTTP/1.1\r\n").append(auth_head);
+    if (place) {
+      out.append("Content-Type: application/json\r\nContent-Length: ")
+          .append(std::to_string(step_body.size()))
+          .append("\r\n");
+    }
+    out.append("KC-API-TIMESTAMP: ").append(timestamp).append("\r\n");
+    out.append("KC-API-SIGN: ")
+        .append(gateway::Base64Encode(
+            gateway::KeyedHmacSha256(api_key, {timestamp, step_method, path, step_body})))
+        .append("\r\n\r\n")
+        .append(step_body);
+  }
 
   // The next request's bytes into `out`: a fresh timestamp and signature each time.
   void BuildRequest(std::string& out) const {
@@ -242,6 +298,16 @@ std::string Excerpt(std::string_view body) {
   return std::string(body.substr(0, kMax)) + (body.size() > kMax ? "..." : "");
 }
 
+// The "orderId" string of a place answer; empty when there is none.
+std::string OrderIdOf(std::string_view body) {
+  constexpr std::string_view kField = R"("orderId":")";
+  const size_t at = body.find(kField);
+  if (at == std::string_view::npos) return "";
+  const size_t start = at + kField.size();
+  const size_t end = body.find('"', start);
+  return end == std::string_view::npos ? "" : std::string(body.substr(start, end - start));
+}
+
 // Reads one response, keeping only what the run checks: the status, the body
 // and keep-alive. Beast's response_parser would also store every header field,
 // allocating for each, and keep_alive() would re-parse Connection: together a
@@ -304,8 +370,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void SendNext() {
-    if (!run_.Claim(SteadyClock::now())) return Finish();
-    plan_.BuildRequest(request_);
+    // An order placed is always canceled, even past the deadline.
+    if (order_id_.empty() && !run_.Claim(SteadyClock::now())) return Finish();
+    if (plan_.order_cancel) {
+      plan_.BuildOrderStep(request_, order_id_, this, ++placed_);
+    } else {
+      plan_.BuildRequest(request_);
+    }
     sent_at_ = SteadyClock::now();
     stream_.expires_after(plan_.timeout);
     asio::async_write(stream_, asio::buffer(request_),
@@ -340,6 +411,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
     }
     if (sent_at_ >= run_.measure_start()) {
       totals_.latency.Record(static_cast<uint64_t>((done - sent_at_).count()));
+    }
+    if (plan_.order_cancel) {
+      if (!order_id_.empty()) {
+        order_id_.clear();  // canceled
+      } else if (status == 200 && parser_->body().find(kSuccessCode) != std::string::npos &&
+                 (order_id_ = OrderIdOf(parser_->body())).empty()) {
+        return Fail("no orderId in " + Excerpt(parser_->body()));
+      }
     }
     if (!parser_->keep_alive()) {
       ++totals_.reconnects;
@@ -376,6 +455,148 @@ class Connection : public std::enable_shared_from_this<Connection> {
   beast::flat_buffer buffer_;
   std::string body_;
   std::optional<ResponseReader> parser_;
+  std::string order_id_;  // order-cancel: the order to cancel next, if any
+  uint64_t placed_ = 0;
+};
+
+// One WebSocket order API session (--scenario order-cancel over ws://): the
+// connect signature, the signed answer to the challenge, then spot.order and
+// spot.cancel in turn, one request in flight, each answer checked and timed.
+class WsConnection : public std::enable_shared_from_this<WsConnection> {
+ public:
+  WsConnection(asio::io_context& io, const Plan& plan, RunState& run, Totals& totals)
+      : ws_(io), plan_(plan), run_(run), totals_(totals) {}
+
+  void Start() {
+    beast::get_lowest_layer(ws_).expires_after(plan_.timeout);
+    beast::get_lowest_layer(ws_).async_connect(plan_.target.endpoint,
+                                               [self = shared_from_this()](beast::error_code ec) {
+                                                 if (ec)
+                                                   return self->Fail("connect: " + ec.message());
+                                                 self->Handshake();
+                                               });
+  }
+
+ private:
+  static std::string Escaped(const std::string& base64) {
+    std::string out;
+    for (char c : base64) {
+      out += c == '+' ? "%2B" : c == '/' ? "%2F" : c == '=' ? "%3D" : std::string(1, c);
+    }
+    return out;
+  }
+
+  void Handshake() {
+    const std::string ts = Plan::Now();
+    const std::string path =
+        plan_.target.request_target.substr(0, plan_.target.request_target.find('?'));
+    const std::string target =
+        path + "?apikey=" + plan_.api_key.key + "&timestamp=" + ts + "&sign=" +
+        Escaped(gateway::Base64Encode(
+            gateway::KeyedHmacSha256(plan_.api_key, {plan_.api_key.key, ts}))) +
+        "&passphrase=" + Escaped(gateway::HashPassphrase(plan_.api_key.secret, plan_.passphrase));
+    beast::get_lowest_layer(ws_).socket().set_option(tcp::no_delay(true));
+    ws_.async_handshake(
+        plan_.target.host_header, target, [self = shared_from_this()](beast::error_code ec) {
+          if (ec) return self->Fail("handshake: " + ec.message());
+          self->Read([self](std::string_view challenge) {
+            self->Write(
+                gateway::Base64Encode(gateway::KeyedHmacSha256(self->plan_.api_key, {challenge})));
+            self->Read([self](std::string_view welcome) {
+              if (welcome.find(R"("data":"welcome")") == std::string_view::npos) {
+                return self->Fail("no welcome: " + Excerpt(welcome));
+              }
+              self->SendNext();
+            });
+          });
+        });
+  }
+
+  void SendNext() {
+    if (order_id_.empty() && !run_.Claim(SteadyClock::now())) return Finish();
+    const std::string id = std::to_string(++requests_);
+    std::string frame;
+    if (order_id_.empty()) {
+      frame = R"({"id":")" + id + R"(","op":"spot.order","args":)" +
+              plan_.OrderJson(this, requests_) + "}";
+    } else {
+      frame = R"({"id":")" + id + R"(","op":"spot.cancel","args":{"symbol":")" + plan_.symbol +
+              R"(","orderId":")" + order_id_ + "\"}}";
+    }
+    sent_at_ = SteadyClock::now();
+    Write(std::move(frame));
+    Read([self = shared_from_this()](std::string_view answer) { self->OnAnswer(answer); });
+  }
+
+  void OnAnswer(std::string_view answer) {
+    const SteadyClock::time_point done = SteadyClock::now();
+    if (answer.find(kSuccessCode) == std::string_view::npos) {
+      ++totals_.bad_body;
+      totals_.Note("answer without " + std::string(kSuccessCode) + ": " + Excerpt(answer));
+      return Finish();
+    }
+    if (sent_at_ >= run_.measure_start()) {
+      ++totals_.ok;
+      totals_.latency.Record(static_cast<uint64_t>((done - sent_at_).count()));
+    } else {
+      ++totals_.warmup;
+    }
+    if (!order_id_.empty()) {
+      order_id_.clear();
+    } else if ((order_id_ = OrderIdOf(answer)).empty()) {
+      return Fail("no orderId in " + Excerpt(answer));
+    }
+    SendNext();
+  }
+
+  // Frames go out one at a time: the previous write has always completed
+  // before the answer it asked for is read.
+  void Write(std::string frame) {
+    out_ = std::move(frame);
+    beast::get_lowest_layer(ws_).expires_after(plan_.timeout);
+    ws_.text(true);
+    ws_.async_write(asio::buffer(out_), [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (ec) self->Fail("write: " + ec.message());
+    });
+  }
+
+  template <typename Then>
+  void Read(Then then) {
+    buffer_.clear();
+    beast::get_lowest_layer(ws_).expires_after(plan_.timeout);
+    ws_.async_read(buffer_, [self = shared_from_this(), then = std::move(then)](
+                                beast::error_code ec, size_t) mutable {
+      if (ec) return self->Fail("read: " + ec.message());
+      const auto data = self->buffer_.cdata();
+      then(std::string_view(static_cast<const char*>(data.data()), data.size()));
+    });
+  }
+
+  void Fail(std::string what) {
+    if (finished_) return;
+    ++totals_.transport_errors;
+    totals_.Note(std::move(what));
+    Finish();
+  }
+
+  void Finish() {
+    if (finished_) return;
+    finished_ = true;
+    totals_.last_done = std::max(totals_.last_done, SteadyClock::now());
+    beast::error_code ignored;
+    beast::get_lowest_layer(ws_).socket().close(ignored);
+  }
+
+  websocket::stream<beast::tcp_stream> ws_;
+  const Plan& plan_;
+  RunState& run_;
+  Totals& totals_;
+  beast::flat_buffer buffer_;
+  std::string out_;
+  std::string order_id_;
+  uint64_t requests_ = 0;
+  SteadyClock::time_point sent_at_{};
+  bool finished_ = false;
 };
 
 struct Worker {
@@ -401,6 +622,10 @@ struct Options {
   std::string max_time = "60s";
   bool no_check_code = false;
   std::string output = "text";
+  std::string scenario = "fixed";
+  std::string symbol = "BTC-USDT";
+  std::string price = "1000";
+  std::string size = "0.001";
 };
 
 int Run(const Options& options) {
@@ -440,6 +665,22 @@ int Run(const Options& options) {
   plan.timeout = *timeout;
   plan.check_code = !options.no_check_code;
   plan.head = RequestHead(plan, options.passphrase, options.key_version);
+  plan.websocket = options.url.starts_with("ws://");
+  plan.order_cancel = options.scenario == "order-cancel";
+  if ((plan.order_cancel || plan.websocket) && !signed_requests) {
+    std::cerr << "kcgate-bench: --scenario order-cancel and ws:// need --key\n";
+    return 2;
+  }
+  if (plan.websocket && !plan.order_cancel) {
+    std::cerr << "kcgate-bench: ws:// URLs run --scenario order-cancel only\n";
+    return 2;
+  }
+  plan.symbol = options.symbol;
+  plan.passphrase = options.passphrase;
+  plan.order_args = R"("symbol":")" + options.symbol +
+                    R"(","type":"limit","side":"buy","price":")" + options.price + R"(","size":")" +
+                    options.size + "\"";
+  plan.auth_head = plan.head.substr(plan.head.find("\r\n") + 2);
 
   const unsigned thread_count = std::clamp(options.threads, 1u, options.connections);
   const SteadyClock::time_point launch = SteadyClock::now();
@@ -453,7 +694,11 @@ int Run(const Options& options) {
   for (unsigned i = 0; i < thread_count; ++i) workers.push_back(std::make_unique<Worker>());
   for (unsigned i = 0; i < options.connections; ++i) {
     Worker& worker = *workers[i % thread_count];
-    std::make_shared<Connection>(worker.io, plan, run, worker.totals)->Start();
+    if (plan.websocket) {
+      std::make_shared<WsConnection>(worker.io, plan, run, worker.totals)->Start();
+    } else {
+      std::make_shared<Connection>(worker.io, plan, run, worker.totals)->Start();
+    }
   }
   std::atomic<unsigned> finished{0};
   for (auto& worker : workers) {
@@ -496,6 +741,7 @@ int Run(const Options& options) {
     json::object out{
         {"url", options.url},
         {"method", options.method},
+        {"scenario", options.scenario},
         {"signed", signed_requests},
         {"connections", options.connections},
         {"threads", thread_count},
@@ -596,6 +842,15 @@ int main(int argc, char** argv) {
                  "requests, failures)")
       ->check(CLI::IsMember({"text", "json", "tsv"}))
       ->capture_default_str();
+  cli.add_option("--scenario", options.scenario,
+                 "fixed (--method --url --body every time) or order-cancel (place an HF order "
+                 "and cancel it, over http:// REST or the ws:// WebSocket order API)")
+      ->check(CLI::IsMember({"fixed", "order-cancel"}))
+      ->capture_default_str();
+  cli.add_option("--symbol", options.symbol, "order-cancel: the pair")->capture_default_str();
+  cli.add_option("--price", options.price, "order-cancel: the buy's limit price")
+      ->capture_default_str();
+  cli.add_option("--size", options.size, "order-cancel: the buy's size")->capture_default_str();
   CLI11_PARSE(cli, argc, argv);
   try {
     return kc::tools::Run(options);
