@@ -4,6 +4,8 @@
 #include <boost/beast/core/string.hpp>
 #include <cstdint>
 
+#include "core/ascii.h"
+
 namespace kc::gateway {
 namespace {
 
@@ -67,7 +69,7 @@ int SlotOf(std::string_view name) {
   if (slot < 0) return -1;
   // Clients send the names as documented, so the exact compare (memcmp)
   // nearly always settles it before the case-insensitive one.
-  return name == kRules[slot].name || boost::beast::iequals(name, kRules[slot].name) ? slot : -1;
+  return name == kRules[slot].name || EqualsNoCase(name, kRules[slot].name) ? slot : -1;
 }
 
 bool Usable(std::string_view value, const HeaderRule& rule) {

@@ -1,6 +1,6 @@
 #include "net/http_framing.h"
 
-#include <boost/beast/core/string.hpp>
+#include "core/ascii.h"
 
 namespace kc::net {
 
@@ -15,8 +15,7 @@ std::string_view Trim(std::string_view text) {
 }
 
 bool StartsWithNoCase(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() &&
-         boost::beast::iequals(text.substr(0, prefix.size()), prefix);
+  return text.size() >= prefix.size() && EqualsNoCase(text.substr(0, prefix.size()), prefix);
 }
 
 }  // namespace
@@ -40,7 +39,7 @@ bool FramingIsSafe(const http::request_header<>& header) {
       start = comma + 1;
     }
   }
-  return boost::beast::iequals(last, std::string_view("chunked"));
+  return EqualsNoCase(last, "chunked");
 }
 
 std::optional<std::string> OriginForm(std::string_view target) {

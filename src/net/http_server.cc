@@ -20,6 +20,7 @@
 #include <future>
 #include <optional>
 
+#include "core/ascii.h"
 #include "net/http_framing.h"
 
 namespace kc::net {
@@ -72,8 +73,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       return Write(handler_.OnUnreadable(ReadFailure::kBadSyntax));
     }
     if (parser_->is_done()) return OnRead({});
-    if (header.version() >= 11 &&
-        beast::iequals(header[http::field::expect], std::string_view("100-continue"))) {
+    if (header.version() >= 11 && EqualsNoCase(header[http::field::expect], "100-continue")) {
       // The client waits for this before it sends the body (RFC 9110 §10.1.1).
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
       asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
