@@ -40,7 +40,8 @@ json::value OrNull(const std::string& s) {
   return json::string(s);
 }
 
-// The official SDK's stop-order shape (reference examples), status "NEW".
+// The official SDK's stop-order shape (reference examples): status "NEW", or
+// "TRIGGERED" once its order (same id, GET /api/v1/orders/{id}) was placed.
 json::object StopOrderJson(const StopOrder& s, Uid uid, const MarketConfig& markets) {
   const engine::PlaceOrder& o = s.order;
   const engine::SymbolSpec& spec = markets.symbol(o.symbol);
@@ -51,7 +52,7 @@ json::object StopOrderJson(const StopOrder& s, Uid uid, const MarketConfig& mark
       {"id", s.id.ToString()},
       {"symbol", spec.symbol},
       {"userId", std::to_string(uid)},
-      {"status", "NEW"},
+      {"status", s.triggered() ? "TRIGGERED" : "NEW"},
       {"type", engine::ToString(o.type)},
       {"side", engine::ToString(o.side)},
       {"price", limit ? json::value(Amount(o.price, qs)) : json::value(nullptr)},
@@ -77,7 +78,8 @@ json::object StopOrderJson(const StopOrder& s, Uid uid, const MarketConfig& mark
       {"makerFeeRate", Rate(spec.maker_fee_rate)},
       {"createdAt", s.created_at / engine::kNanosPerMilli},
       {"stop", engine::ToString(s.stop)},
-      {"stopTriggerTime", nullptr},
+      {"stopTriggerTime",
+       s.triggered() ? json::value(s.triggered_at / engine::kNanosPerMilli) : json::value(nullptr)},
       {"stopPrice", Amount(s.stop_price, qs)},
   };
 }
@@ -203,11 +205,10 @@ void AddQueries(gateway::RouteTable& routes, engine::CommandLoop& loop) {
                 loop, call,
                 [uid = *uid, oid = *client_oid, symbol = *symbol](const Exchange& exchange) {
                   std::vector<StopOrder> out;
-                  for (StopOrder& s : exchange.StopOrders(uid)) {
-                    if (s.order.client_oid.view() != oid) continue;
-                    if (symbol && s.order.symbol != *symbol) continue;
-                    out.push_back(std::move(s));
-                  }
+                  const auto wanted = engine::ClientOid::From(oid);
+                  if (!wanted) return out;
+                  auto s = exchange.FindStopOrderByClientOid(uid, *wanted);
+                  if (s && (!symbol || s->order.symbol == *symbol)) out.push_back(std::move(*s));
                   return out;
                 },
                 [&markets, uid = *uid](const std::vector<StopOrder>& found) {

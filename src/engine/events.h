@@ -107,7 +107,28 @@ struct BalanceEvent {
   std::uint64_t event_id;  // unique, increasing (relationEventId)
 };
 
-using Event = std::variant<OrderEvent, TradeEvent, BookEvent, BalanceEvent>;
+// A stop order's life (KuCoin's /spotMarket/advancedOrders): placed (open),
+// triggered (its order placed under the same id) or canceled.
+enum class StopEventType : std::uint8_t { kOpen, kTriggered, kCancel };
+std::string_view ToString(StopEventType type);  // "open", "triggered", "cancel"
+
+struct StopEvent {
+  StopEventType type;
+  Timestamp ts;
+  Uid uid;
+  SymbolId symbol;
+  OrderId order_id;
+  Side side;
+  OrderType order_type;
+  StopKind stop;
+  Units price;  // limit orders
+  Units size;   // 0 for a market buy by funds
+  Units funds;
+  Units stop_price;
+  Timestamp created_at;
+};
+
+using Event = std::variant<OrderEvent, TradeEvent, BookEvent, BalanceEvent, StopEvent>;
 
 class EventSink {
  public:
@@ -116,6 +137,7 @@ class EventSink {
   virtual void OnTrade(const TradeEvent& e) = 0;
   virtual void OnBook(const BookEvent& e) = 0;
   virtual void OnBalance(const BalanceEvent& e) = 0;
+  virtual void OnStop(const StopEvent&) {}
   // The end of a group of events handed on together (one CommandLoop batch,
   // already durable): a sink that coalesces publishes what it holds now.
   virtual void OnEventsEnd() {}
@@ -137,6 +159,7 @@ class EventBuffer final : public EventSink {
   void OnTrade(const TradeEvent& e) override { events_.emplace_back(e); }
   void OnBook(const BookEvent& e) override { events_.emplace_back(e); }
   void OnBalance(const BalanceEvent& e) override { events_.emplace_back(e); }
+  void OnStop(const StopEvent& e) override { events_.emplace_back(e); }
   void FlushTo(EventSink& sink);  // in order, then OnEventsEnd, then clears
   std::vector<Event>& events() { return events_; }
   void clear() { events_.clear(); }

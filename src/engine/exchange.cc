@@ -45,6 +45,18 @@ std::string_view ToString(OrderEventType type) {
   return "";
 }
 
+std::string_view ToString(StopEventType type) {
+  switch (type) {
+    case StopEventType::kOpen:
+      return "open";
+    case StopEventType::kTriggered:
+      return "triggered";
+    case StopEventType::kCancel:
+      return "cancel";
+  }
+  return "";
+}
+
 std::string_view ToString(BalanceCause cause) {
   switch (cause) {
     case BalanceCause::kDeposit:
@@ -70,7 +82,8 @@ void EventBuffer::FlushTo(EventSink& sink) {
     std::visit(Overloaded{[&](const OrderEvent& x) { sink.OnOrder(x); },
                           [&](const TradeEvent& x) { sink.OnTrade(x); },
                           [&](const BookEvent& x) { sink.OnBook(x); },
-                          [&](const BalanceEvent& x) { sink.OnBalance(x); }},
+                          [&](const BalanceEvent& x) { sink.OnBalance(x); },
+                          [&](const StopEvent& x) { sink.OnStop(x); }},
                e);
   }
   sink.OnEventsEnd();
@@ -283,14 +296,27 @@ CommandResult Exchange::DoPlace(const PlaceOrder& c, Timestamp ts, bool amend, O
   r.reject = Validate(c);
   if (!r.ok()) return r;
   if (!amend) {
-    if (const auto owner = ClientOidOwner(c.uid, c.client_oid.view())) {
+    // KuCoin's rule: a clientOid must not name an active order (or an
+    // untriggered stop order); one that finished may be used again, and
+    // lookups by it then find the newest order.
+    if (const auto owner = ClientOidOwner(c.uid, c.client_oid.view());
+        owner && active_.Find(owner->seq)) {
       r.reject = RejectReason::kDuplicateClientOid;
       r.existing_order_id = *owner;
       return r;
     }
+    if (!c.client_oid.empty() && !stops_.empty()) {
+      for (const auto& [seq, s] : stops_) {
+        if (s.order.uid == c.uid && s.order.client_oid == c.client_oid) {
+          r.reject = RejectReason::kDuplicateClientOid;
+          r.existing_order_id = s.id;
+          return r;
+        }
+      }
+    }
   }
   UserOrders& user = users_[c.uid];
-  if (user.active >= options_.max_active_orders_per_user) {
+  if (user.active + user.stops >= options_.max_active_orders_per_user) {
     r.reject = RejectReason::kTooManyOrders;
     return r;
   }
@@ -571,13 +597,11 @@ CommandResult Exchange::DoAmend(const AmendOrder& c, Timestamp ts) {
   n.stp = old.stp;
   n.client_oid = old.client_oid;
   n.remark = old.remark;
-  // All checks before the cancel, so that a refused amend changes nothing.
+  // All checks before the cancel, so that a refused amend changes nothing. A
+  // post-only order amended to a price that would take is placed and
+  // canceled at once, as a new post-only order would be (KuCoin's rule).
   if (RejectReason v = Validate(n); v != RejectReason::kNone) {
     r.reject = v;
-    return r;
-  }
-  if (n.post_only && WouldCross(n)) {
-    r.reject = RejectReason::kPostOnlyWouldCross;
     return r;
   }
   const Account& hold_account = HoldAccount(old, ts);
@@ -626,6 +650,8 @@ CommandResult Exchange::DoExpire(const ExpireOrders& c, Timestamp ts) {
       r.canceled.push_back(pool_[k].id);
       CancelActive(k, ts);
     }
+    // Untriggered stop orders on those pairs too.
+    CancelStopsOf(uid, setting.symbols, ts, &r.canceled);
   }
   CompleteWithdrawals(c.now, ts);
   return r;
@@ -815,10 +841,13 @@ std::uint64_t Exchange::StateDigest() const {
     h = Mix(h, static_cast<std::uint64_t>(d.set_at));
     for (SymbolId s : d.symbols) h = Mix(h, s);
   }
-  for (const auto& [seq, st] : stops_) {
-    h = Mix(h, seq);
-    h = Mix(h, static_cast<std::uint64_t>(st.stop_price));
-    h = Mix(h, static_cast<std::uint64_t>(st.hold));
+  for (const auto* map : {&stops_, &triggered_stops_}) {
+    for (const auto& [seq, st] : *map) {
+      h = Mix(h, seq);
+      h = Mix(h, static_cast<std::uint64_t>(st.stop_price));
+      h = Mix(h, static_cast<std::uint64_t>(st.hold));
+      h = Mix(h, static_cast<std::uint64_t>(st.triggered_at));
+    }
   }
   for (Units w : withdrawn_) h = Mix(h, static_cast<std::uint64_t>(w));
   deposits_.ForEachNewest([&](const DepositRecord& d) {
@@ -858,9 +887,14 @@ void Exchange::CheckInvariants() const {
     }
     if (count != user.active) std::abort();
   }
+  std::unordered_map<Uid, std::uint32_t> stop_counts;
   for (const auto& [seq, st] : stops_) {
     const SymbolSpec& s = markets_.symbol(st.order.symbol);
     holds[(st.order.uid << 12) | (st.order.side == Side::kBuy ? s.quote : s.base)] += st.hold;
+    ++stop_counts[st.order.uid];
+  }
+  for (const auto& [uid, user] : users_) {
+    if (user.stops != stop_counts[uid]) std::abort();
   }
   // Main accounts hold only what processing withdrawals hold.
   std::unordered_map<std::uint64_t, Units> withdrawal_holds;

@@ -111,14 +111,18 @@ struct DeadCancel {
   Timestamp trigger_at = 0;  // set_at + timeout
 };
 
-// An untriggered stop order (PlaceStopOrder): its funds held, outside the book.
+// A stop order (PlaceStopOrder): untriggered, its funds held outside the
+// book; once triggered, kept (bounded, as done orders are) with the time it
+// triggered, its order placed under the same id.
 struct StopOrder {
   OrderId id;
   PlaceOrder order;  // placed under `id` when triggered
   StopKind stop = StopKind::kLoss;
   Units stop_price = 0;
-  Units hold = 0;
+  Units hold = 0;  // 0 once triggered
   Timestamp created_at = 0;
+  Timestamp triggered_at = 0;  // 0: not triggered
+  bool triggered() const { return triggered_at != 0; }
   // A trade at or below stop_price triggers it (else at or above).
   bool falling() const { return (stop == StopKind::kLoss) == (order.side == Side::kSell); }
 };
@@ -190,9 +194,11 @@ class Exchange {
   std::vector<Withdrawal> Withdrawals(Uid uid) const;
   std::optional<Withdrawal> FindWithdrawal(Uid uid, OrderId id) const;
   std::optional<DeadCancel> DeadCancelOf(Uid uid) const;
-  // Untriggered stop orders (the owner's only); the list oldest first.
+  // Stop orders (the owner's only): by id, untriggered or triggered; the
+  // untriggered list oldest first; by clientOid the newest of either kind.
   std::optional<StopOrder> FindStopOrder(Uid uid, OrderId id) const;
   std::vector<StopOrder> StopOrders(Uid uid) const;
+  std::optional<StopOrder> FindStopOrderByClientOid(Uid uid, const ClientOid& client_oid) const;
   // The earliest GTT expiry or dead-cancel-all trigger, if any (CommandLoop
   // issues ExpireOrders then).
   std::optional<Timestamp> NextExpiry() const;
@@ -217,6 +223,7 @@ class Exchange {
   struct UserOrders {
     std::uint32_t head = kNoOrder;
     std::uint32_t active = 0;
+    std::uint32_t stops = 0;  // untriggered stop orders (they count toward the limit)
   };
 
   CommandResult DoDeposit(const Deposit& c, Timestamp ts);
@@ -237,6 +244,12 @@ class Exchange {
   void IndexStop(const StopOrder& s);
   void UnindexStop(const StopOrder& s);
   void ReleaseStopHold(const StopOrder& s, Timestamp ts);
+  // Takes an untriggered stop order out (unindexed, hold released, counted off).
+  StopOrder RemoveStop(std::uint64_t seq, Timestamp ts);
+  void EmitStop(const StopOrder& s, StopEventType type, Timestamp ts);
+  // Cancels the user's untriggered stop orders on `symbols` (all when empty).
+  void CancelStopsOf(Uid uid, const std::vector<SymbolId>& symbols, Timestamp ts,
+                     std::vector<OrderId>* canceled);
   void ClearDeadCancel(Uid uid);
   // withdrawals.cc
   void RecordDeposit(const Deposit& c, OrderId id, Timestamp ts);
@@ -296,6 +309,7 @@ class Exchange {
   std::map<Uid, DeadCancel> dead_cancels_;
   std::set<std::pair<Timestamp, Uid>> dead_cancel_triggers_;  // (trigger_at, uid)
   std::map<std::uint64_t, StopOrder> stops_;                  // by seq: placement order
+  std::map<std::uint64_t, StopOrder> triggered_stops_;        // by seq, done_order_capacity
   // (symbol, stop_price, seq), rising ones by stop_price and falling ones by
   // -stop_price, so that a trade's due stops are a prefix of its symbol's.
   std::set<std::tuple<SymbolId, Units, std::uint64_t>> rising_stops_, falling_stops_;

@@ -353,10 +353,42 @@ TEST_F(ExchangeTest, ClientOidIsUniquePerUserAndCancelsByIt) {
   c.client_oid.Assign("my-order-1");
   EXPECT_TRUE(Run(c).ok());
   EXPECT_EQ(Run(c).reject, RejectReason::kOrderNotFound);
-  // Still known as a done order: a retry is a duplicate, not a new order.
+  // KuCoin enforces uniqueness among active orders only: once the first is
+  // done its clientOid may name a new order, which lookups then find.
   p.uid = 1;
-  EXPECT_EQ(Run(p).reject, RejectReason::kDuplicateClientOid);
+  const auto again = Run(p);
+  ASSERT_TRUE(again.ok());
+  EXPECT_NE(again.order_id, first.order_id);
+  EXPECT_EQ(ex_.FindOrderByClientOid(1, "my-order-1")->id, again.order_id);
+  EXPECT_EQ(Run(p).reject, RejectReason::kDuplicateClientOid);  // active again
+  EXPECT_EQ(Get(1, first.order_id).status, OrderStatus::kDone);
+  ex_.CheckInvariants();
+}
+
+TEST_F(ExchangeTest, AmendOfPostOnlyToATakingPriceIsPlacedThenCanceled) {
+  Fund(1, "USDT", "10000");
+  Fund(2, "BTC", "1");
+  ASSERT_TRUE(Run(Limit(2, Side::kSell, "50000", "0.01")).ok());
+  auto p = Limit(1, Side::kBuy, "49000", "0.01");
+  p.post_only = true;
+  const auto placed = Run(p);
+  ASSERT_TRUE(placed.ok());
+  AmendOrder a;
+  a.uid = 1;
+  a.order_id = placed.order_id;
+  a.new_price = U("50000");
+  const auto amended = Run(a);
+  ASSERT_TRUE(amended.ok()) << ToString(amended.reject);
+  ASSERT_TRUE(amended.order_id.valid());
+  const Order o = Get(1, amended.order_id);
+  EXPECT_EQ(o.status, OrderStatus::kDone);
+  EXPECT_TRUE(o.canceled);
+  EXPECT_EQ(o.deal_size, 0);  // never took
+  EXPECT_EQ(Get(1, placed.order_id).status, OrderStatus::kDone);
+  EXPECT_TRUE(ex_.ActiveOrders(1).empty());
   EXPECT_EQ(Held(1, "USDT"), 0);
+  EXPECT_EQ(ex_.Book(Sym("BTC-USDT"), 0).asks.size(), 1u);
+  ex_.CheckInvariants();
 }
 
 TEST_F(ExchangeTest, CancelByIdChecksOwnerAndCancelAllPerSymbol) {

@@ -561,15 +561,19 @@ void SnapshotAccess::Save(const Exchange& ex, std::string* out) {
     w.U64(d.symbols.size());
     for (SymbolId s : d.symbols) w.U32(s);
   }
-  // Untriggered stop orders (version 3), each with its command's encoding.
-  w.U64(ex.stops_.size());
-  for (const auto& [seq, st] : ex.stops_) {
-    w.Id(st.id);
-    w.I64(st.hold);
-    w.I64(st.created_at);
-    std::string command;
-    EncodeCommand(TimedCommand{0, PlaceStopOrder{st.order, st.stop, st.stop_price}}, &command);
-    w.Bytes(command);
+  // Untriggered stop orders (version 3), then the triggered ones kept
+  // (version 5), each with its command's encoding.
+  for (const auto* map : {&ex.stops_, &ex.triggered_stops_}) {
+    w.U64(map->size());
+    for (const auto& [seq, st] : *map) {
+      w.Id(st.id);
+      w.I64(st.hold);
+      w.I64(st.created_at);
+      if (map == &ex.triggered_stops_) w.I64(st.triggered_at);
+      std::string command;
+      EncodeCommand(TimedCommand{0, PlaceStopOrder{st.order, st.stop, st.stop_price}}, &command);
+      w.Bytes(command);
+    }
   }
   // Deposits and withdrawals (version 4).
   for (Units x : ex.withdrawn_) w.I64(x);
@@ -803,27 +807,36 @@ bool SnapshotAccess::DecodeDeadCancels(Reader& r, Exchange& ex) {
 }
 
 bool SnapshotAccess::DecodeStops(Reader& r, Exchange& ex) {
-  const std::size_t n = r.Count(12 + 8 + 8 + 4);
-  for (std::size_t k = 0; k < n; ++k) {
-    StopOrder st;
-    st.id = r.Id();
-    st.hold = r.I64();
-    st.created_at = r.I64();
-    const std::string_view bytes = r.Bytes();
-    if (!r.ok()) return false;
-    TimedCommand command;
-    const auto* place =
-        DecodeCommand(bytes, &command) ? std::get_if<PlaceStopOrder>(&command.command) : nullptr;
-    if (place == nullptr || place->order.symbol >= ex.markets_.symbols.size() || st.id.seq == 0 ||
-        st.hold < 0 || ex.stops_.count(st.id.seq) != 0 || ex.active_.Find(st.id.seq)) {
-      r.Fail("a stop order is damaged");
-      return false;
+  for (const bool triggered : {false, true}) {
+    const std::size_t n = r.Count(12 + 8 + 8 + 4);
+    for (std::size_t k = 0; k < n; ++k) {
+      StopOrder st;
+      st.id = r.Id();
+      st.hold = r.I64();
+      st.created_at = r.I64();
+      if (triggered) st.triggered_at = r.I64();
+      const std::string_view bytes = r.Bytes();
+      if (!r.ok()) return false;
+      TimedCommand command;
+      const auto* place =
+          DecodeCommand(bytes, &command) ? std::get_if<PlaceStopOrder>(&command.command) : nullptr;
+      if (place == nullptr || place->order.symbol >= ex.markets_.symbols.size() || st.id.seq == 0 ||
+          st.hold < 0 || (triggered != (st.triggered_at != 0)) || ex.stops_.count(st.id.seq) != 0 ||
+          ex.triggered_stops_.count(st.id.seq) != 0 || (!triggered && ex.active_.Find(st.id.seq))) {
+        r.Fail("a stop order is damaged");
+        return false;
+      }
+      st.order = place->order;
+      st.stop = place->stop;
+      st.stop_price = place->stop_price;
+      if (triggered) {
+        ex.triggered_stops_.emplace(st.id.seq, std::move(st));
+        continue;
+      }
+      ex.IndexStop(st);
+      ++ex.users_[st.order.uid].stops;
+      ex.stops_.emplace(st.id.seq, std::move(st));
     }
-    st.order = place->order;
-    st.stop = place->stop;
-    st.stop_price = place->stop_price;
-    ex.IndexStop(st);
-    ex.stops_.emplace(st.id.seq, std::move(st));
   }
   return r.ok();
 }
@@ -964,6 +977,7 @@ bool SnapshotAccess::Load(Exchange& ex, std::string_view bytes, std::string* err
   ex.stops_ = std::move(fresh.stops_);
   ex.rising_stops_ = std::move(fresh.rising_stops_);
   ex.falling_stops_ = std::move(fresh.falling_stops_);
+  ex.triggered_stops_ = std::move(fresh.triggered_stops_);
   ex.withdrawn_ = std::move(fresh.withdrawn_);
   ex.deposits_ = std::move(fresh.deposits_);
   ex.withdrawals_ = std::move(fresh.withdrawals_);

@@ -21,8 +21,8 @@
 namespace kc::engine {
 
 // 2: dead-cancel-all settings. 3: untriggered stop orders. 4: deposits,
-// withdrawals and what withdrawals took out.
-inline constexpr std::uint32_t kSnapshotVersion = 4;
+// withdrawals and what withdrawals took out. 5: triggered stop orders kept.
+inline constexpr std::uint32_t kSnapshotVersion = 5;
 
 // The format version a snapshot's header states, or nullopt when `bytes` does
 // not start with a snapshot header. Any thread.

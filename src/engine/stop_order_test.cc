@@ -28,7 +28,11 @@ class StopOrderTest : public ExchangeFixture {
     ASSERT_TRUE(Run(Limit(2, Side::kSell, price, size)).ok());
     ASSERT_TRUE(Run(Limit(3, Side::kBuy, price, size)).ok());
   }
-  bool Pending(Uid uid, OrderId id) const { return ex_.FindStopOrder(uid, id).has_value(); }
+  // Untriggered (a triggered one is still found, as TRIGGERED).
+  bool Pending(Uid uid, OrderId id) const {
+    const auto s = ex_.FindStopOrder(uid, id);
+    return s && !s->triggered();
+  }
 };
 
 TEST_F(StopOrderTest, HoldsFundsOutsideTheBookAndCancelReleases) {
@@ -192,6 +196,114 @@ TEST_F(StopOrderTest, SnapshotAndReplayKeepThemAndTriggerAlike) {
   std::string original;
   ex_.SaveSnapshot(&original);
   EXPECT_EQ(again, original);
+}
+
+TEST_F(StopOrderTest, TriggeredIsKeptWithItsTimeAndTheOrderItPlaced) {
+  Fund(3, "USDT", "100000");
+  auto p = Limit(1, Side::kSell, "48000", "0.1");
+  p.client_oid.Assign("tp-1");
+  const auto stop = Run(Stop(p, StopKind::kLoss, "49000"));
+  ASSERT_TRUE(stop.ok());
+  events_.clear();
+  const Timestamp before = now_;
+  Trade("49000");
+  const auto kept = ex_.FindStopOrder(1, stop.order_id);
+  ASSERT_TRUE(kept);
+  EXPECT_TRUE(kept->triggered());
+  EXPECT_GT(kept->triggered_at, before);
+  EXPECT_EQ(kept->hold, 0);
+  EXPECT_TRUE(ex_.StopOrders(1).empty());  // the list is of untriggered ones
+  EXPECT_EQ(ex_.FindStopOrderByClientOid(1, p.client_oid)->id, stop.order_id);
+  EXPECT_EQ(Get(1, stop.order_id).price, U("48000"));  // the order it placed
+  const auto stops = Events<StopEvent>();
+  ASSERT_EQ(stops.size(), 1u);
+  EXPECT_EQ(stops[0].type, StopEventType::kTriggered);
+  EXPECT_EQ(stops[0].order_id, stop.order_id);
+  EXPECT_EQ(stops[0].stop_price, U("49000"));
+  // Canceling it now is refused: it is no longer a stop order waiting.
+  EXPECT_EQ(Run(CancelStopOrders{1, stop.order_id, {}, std::nullopt}).reject,
+            RejectReason::kOrderNotFound);
+  ex_.CheckInvariants();
+  // Snapshots keep it.
+  std::string bytes;
+  ex_.SaveSnapshot(&bytes);
+  EventBuffer sink;
+  Exchange restored(DefaultMarkets(), &sink);
+  std::string error;
+  ASSERT_TRUE(restored.LoadSnapshot(bytes, &error)) << error;
+  EXPECT_EQ(restored.StateDigest(), ex_.StateDigest());
+  EXPECT_EQ(restored.FindStopOrder(1, stop.order_id)->triggered_at, kept->triggered_at);
+  restored.CheckInvariants();
+}
+
+TEST_F(StopOrderTest, OpenAndCancelAreReported) {
+  events_.clear();
+  const auto stop = Run(Stop(Limit(1, Side::kBuy, "51000", "0.1"), StopKind::kEntry, "50500"));
+  ASSERT_TRUE(stop.ok());
+  ASSERT_TRUE(Run(CancelStopOrders{1, stop.order_id, {}, std::nullopt}).ok());
+  const auto stops = Events<StopEvent>();
+  ASSERT_EQ(stops.size(), 2u);
+  EXPECT_EQ(stops[0].type, StopEventType::kOpen);
+  EXPECT_EQ(stops[0].stop, StopKind::kEntry);
+  EXPECT_EQ(stops[0].price, U("51000"));
+  EXPECT_EQ(stops[1].type, StopEventType::kCancel);
+  EXPECT_EQ(stops[1].order_id, stop.order_id);
+}
+
+TEST_F(StopOrderTest, DeadCancelAllCancelsUntriggeredStopOrdersToo) {
+  const auto btc = Run(Stop(Limit(1, Side::kBuy, "51000", "0.01"), StopKind::kLoss, "50500"));
+  const auto eth =
+      Run(Stop(Limit(1, Side::kBuy, "3000", "0.1", "ETH-USDT"), StopKind::kLoss, "3100"));
+  const auto order = Run(Limit(1, Side::kBuy, "40000", "0.01"));
+  ASSERT_TRUE(btc.ok() && eth.ok() && order.ok());
+  SetDeadCancel d;
+  d.uid = 1;
+  d.timeout = 5;
+  d.symbol_count = 1;
+  d.symbols[0] = static_cast<std::uint16_t>(Sym("BTC-USDT"));
+  ASSERT_TRUE(Run(d).ok());
+  const auto fired = Run(ExpireOrders{now_ + 10 * kNanosPerSecond});
+  ASSERT_TRUE(fired.ok());
+  EXPECT_EQ(fired.canceled, (std::vector<OrderId>{order.order_id, btc.order_id}));
+  EXPECT_FALSE(Pending(1, btc.order_id));
+  EXPECT_TRUE(Pending(1, eth.order_id));  // another pair
+  EXPECT_EQ(Held(1, "USDT"), ex_.StopOrders(1)[0].hold);
+  ex_.CheckInvariants();
+}
+
+TEST_F(StopOrderTest, StopOrdersCountTowardTheActiveOrderLimit) {
+  EventBuffer sink;
+  ExchangeOptions options;
+  options.max_active_orders_per_user = 2;
+  Exchange ex(DefaultMarkets(), &sink, options);
+  Timestamp t = now_;
+  ex.Apply({++t, Deposit{1, Cur("USDT"), AccountType::kTrade, U("10000")}});
+  ASSERT_TRUE(ex.Apply({++t, Limit(1, Side::kBuy, "40000", "0.01")}).ok());
+  const auto stop =
+      ex.Apply({++t, Stop(Limit(1, Side::kBuy, "51000", "0.01"), StopKind::kLoss, "50500")});
+  ASSERT_TRUE(stop.ok());
+  EXPECT_EQ(ex.Apply({++t, Limit(1, Side::kBuy, "40000", "0.01")}).reject,
+            RejectReason::kTooManyOrders);
+  EXPECT_EQ(
+      ex.Apply({++t, Stop(Limit(1, Side::kBuy, "51000", "0.01"), StopKind::kLoss, "50500")}).reject,
+      RejectReason::kTooManyOrders);
+  ASSERT_TRUE(ex.Apply({++t, CancelStopOrders{1, stop.order_id, {}, std::nullopt}}).ok());
+  EXPECT_TRUE(ex.Apply({++t, Limit(1, Side::kBuy, "40000", "0.01")}).ok());
+  ex.CheckInvariants();
+}
+
+TEST_F(StopOrderTest, ClientOidOfAFinishedOrderMayBeUsedAgainButNotOfAWaitingStop) {
+  auto p = Limit(1, Side::kBuy, "40000", "0.01");
+  p.client_oid.Assign("again");
+  const auto first = Run(p);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(Run(Stop(p, StopKind::kLoss, "50500")).reject, RejectReason::kDuplicateClientOid);
+  ASSERT_TRUE(Run(CancelOrder{1, first.order_id}).ok());
+  const auto stop = Run(Stop(p, StopKind::kLoss, "50500"));
+  ASSERT_TRUE(stop.ok());                                       // the order is done
+  EXPECT_EQ(Run(p).reject, RejectReason::kDuplicateClientOid);  // a stop order waits with it
+  EXPECT_EQ(Run(p).existing_order_id, stop.order_id);
+  ex_.CheckInvariants();
 }
 
 }  // namespace

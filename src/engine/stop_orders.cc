@@ -37,7 +37,9 @@ CommandResult Exchange::DoPlaceStop(const PlaceStopOrder& c, Timestamp ts) {
     return r;
   }
   if (!p.client_oid.empty()) {
-    if (const auto owner = ClientOidOwner(p.uid, p.client_oid.view())) {
+    // KuCoin's rule: a clientOid must not name an active order (finished ones may repeat).
+    if (const auto owner = ClientOidOwner(p.uid, p.client_oid.view());
+        owner && active_.Find(owner->seq)) {
       r.reject = RejectReason::kDuplicateClientOid;
       r.existing_order_id = *owner;
       return r;
@@ -49,6 +51,12 @@ CommandResult Exchange::DoPlaceStop(const PlaceStopOrder& c, Timestamp ts) {
         return r;
       }
     }
+  }
+  // Untriggered stop orders count toward the active-order limit.
+  if (const UserOrders* user = users_.find(p.uid);
+      user != nullptr && user->active + user->stops >= options_.max_active_orders_per_user) {
+    r.reject = RejectReason::kTooManyOrders;
+    return r;
   }
   const CurrencyId currency = p.side == Side::kBuy ? spec.quote : spec.base;
   const Account* existing = accounts_.Find(p.uid, currency, AccountType::kTrade);
@@ -73,7 +81,9 @@ CommandResult Exchange::DoPlaceStop(const PlaceStopOrder& c, Timestamp ts) {
     std::abort();  // checked above
   }
   IndexStop(s);
+  ++users_[p.uid].stops;
   r.order_id = s.id;
+  EmitStop(s, StopEventType::kOpen, ts);
   stops_.emplace(s.id.seq, std::move(s));
   return r;
 }
@@ -99,14 +109,59 @@ CommandResult Exchange::DoCancelStops(const CancelStopOrders& c, Timestamp ts) {
     return r;
   }
   for (std::uint64_t seq : victims) {
-    auto node = stops_.extract(seq);
-    const StopOrder& s = node.mapped();
-    UnindexStop(s);
-    ReleaseStopHold(s, ts);
+    const StopOrder s = RemoveStop(seq, ts);
+    EmitStop(s, StopEventType::kCancel, ts);
     r.canceled.push_back(s.id);
   }
   if (one) r.order_id = r.canceled.front();
   return r;
+}
+
+StopOrder Exchange::RemoveStop(std::uint64_t seq, Timestamp ts) {
+  auto node = stops_.extract(seq);
+  StopOrder s = std::move(node.mapped());
+  UnindexStop(s);
+  ReleaseStopHold(s, ts);
+  UserOrders& user = users_[s.order.uid];
+  if (user.stops == 0) std::abort();  // counted at placement
+  --user.stops;
+  return s;
+}
+
+void Exchange::CancelStopsOf(Uid uid, const std::vector<SymbolId>& symbols, Timestamp ts,
+                             std::vector<OrderId>* canceled) {
+  std::vector<std::uint64_t> victims;
+  for (const auto& [seq, s] : stops_) {
+    if (s.order.uid != uid) continue;
+    if (!symbols.empty() &&
+        std::find(symbols.begin(), symbols.end(), s.order.symbol) == symbols.end()) {
+      continue;
+    }
+    victims.push_back(seq);
+  }
+  for (std::uint64_t seq : victims) {
+    const StopOrder s = RemoveStop(seq, ts);
+    EmitStop(s, StopEventType::kCancel, ts);
+    canceled->push_back(s.id);
+  }
+}
+
+void Exchange::EmitStop(const StopOrder& s, StopEventType type, Timestamp ts) {
+  StopEvent e;
+  e.type = type;
+  e.ts = ts;
+  e.uid = s.order.uid;
+  e.symbol = s.order.symbol;
+  e.order_id = s.id;
+  e.side = s.order.side;
+  e.order_type = s.order.type;
+  e.stop = s.stop;
+  e.price = s.order.price;
+  e.size = s.order.size;
+  e.funds = s.order.funds;
+  e.stop_price = s.stop_price;
+  e.created_at = s.created_at;
+  sink_->OnStop(e);
 }
 
 void Exchange::TriggerStops(Timestamp ts) {
@@ -128,13 +183,20 @@ void Exchange::TriggerStops(Timestamp ts) {
     }
     std::sort(due.begin(), due.end());
     for (std::uint64_t seq : due) {
-      auto node = stops_.extract(seq);
-      const StopOrder& s = node.mapped();
-      UnindexStop(s);
-      ReleaseStopHold(s, ts);
+      StopOrder s = RemoveStop(seq, ts);
+      s.hold = 0;
+      s.triggered_at = ts;
+      EmitStop(s, StopEventType::kTriggered, ts);
+      // Kept as a triggered stop order, the oldest forgotten first.
+      const PlaceOrder order = s.order;
+      const OrderId id = s.id;
+      triggered_stops_.emplace(seq, std::move(s));
+      while (triggered_stops_.size() > options_.done_order_capacity) {
+        triggered_stops_.erase(triggered_stops_.begin());
+      }
       // amend=true: the clientOid was checked when the stop order was placed.
       // A refusal now (balance moved away, order limit) just ends it.
-      DoPlace(s.order, ts, /*amend=*/true, s.id);
+      DoPlace(order, ts, /*amend=*/true, id);
     }
   }
   stop_trades_.clear();
@@ -164,9 +226,27 @@ void Exchange::ReleaseStopHold(const StopOrder& s, Timestamp ts) {
 }
 
 std::optional<StopOrder> Exchange::FindStopOrder(Uid uid, OrderId id) const {
-  const auto it = stops_.find(id.seq);
-  if (!id.valid() || it == stops_.end() || it->second.order.uid != uid) return std::nullopt;
-  return it->second;
+  if (!id.valid()) return std::nullopt;
+  for (const auto* map : {&stops_, &triggered_stops_}) {
+    const auto it = map->find(id.seq);
+    if (it != map->end() && it->second.order.uid == uid) return it->second;
+  }
+  return std::nullopt;
+}
+
+std::optional<StopOrder> Exchange::FindStopOrderByClientOid(Uid uid,
+                                                            const ClientOid& client_oid) const {
+  const StopOrder* found = nullptr;
+  for (const auto* map : {&stops_, &triggered_stops_}) {
+    for (const auto& [seq, s] : *map) {
+      if (s.order.uid == uid && s.order.client_oid == client_oid &&
+          (found == nullptr || found->id.seq < seq)) {
+        found = &s;
+      }
+    }
+  }
+  if (found == nullptr) return std::nullopt;
+  return *found;
 }
 
 std::vector<StopOrder> Exchange::StopOrders(Uid uid) const {

@@ -169,6 +169,11 @@ void MarketFeed::OnBalance(const engine::BalanceEvent& e) {
   Publish(kBalanceTopic, e.uid, BalanceMessage(markets_, e));
 }
 
+void MarketFeed::OnStop(const engine::StopEvent& e) {
+  if (!publisher_->HasSubscribers(kAdvancedOrdersTopic, static_cast<std::int64_t>(e.uid))) return;
+  Publish(kAdvancedOrdersTopic, e.uid, StopOrderMessage(markets_, e));
+}
+
 engine::Timestamp MarketFeed::flush_period() const {
   return std::min({options_.ticker_interval, options_.depth_interval, options_.snapshot_interval});
 }

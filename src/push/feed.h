@@ -8,7 +8,7 @@
 // /api/v3/market/orderbook/level2; one message per change would cost a frame
 // per subscriber per change under load), /market/match, /market/candles
 // (every interval), and the private /spotMarket/tradeOrdersV2,
-// /spotMarket/tradeOrders and /account/balance.
+// /spotMarket/tradeOrders, /spotMarket/advancedOrders and /account/balance.
 //
 // Throttled topics are published by Flush(), which a FeedTimer runs on the
 // engine thread as a CommandLoop query: tickers (/market/ticker:{symbol} and
@@ -60,6 +60,7 @@ class MarketFeed final : public engine::EventSink {
   void OnTrade(const engine::TradeEvent& e) override;
   void OnBook(const engine::BookEvent& e) override;
   void OnBalance(const engine::BalanceEvent& e) override;
+  void OnStop(const engine::StopEvent& e) override;
   void OnEventsEnd() override;  // publishes the level2 changes held since the last
 
   // Publishes the throttled topics that are due at `now` (engine time, ns).

@@ -609,4 +609,42 @@ std::string BalanceMessage(const engine::MarketConfig& markets, const engine::Ba
   return out;
 }
 
+std::string StopOrderMessage(const engine::MarketConfig& markets, const engine::StopEvent& e) {
+  const engine::SymbolSpec& spec = markets.symbol(e.symbol);
+  const int bs = markets.currency(spec.base).precision;
+  const int qs = markets.currency(spec.quote).precision;
+  std::string out;
+  out.reserve(512);
+  {
+    Object o(out);
+    Envelope(o, kAdvancedOrdersTopic, "stopOrder");
+    o.IntString("userId", e.uid);
+    o.Str("channelType", "private");
+    std::string& d = o.Nested("data");
+    Object data(d);
+    data.Str("orderId", e.order_id.ToString());
+    // A market stop order has no price; one by funds shows its funds as size.
+    if (e.order_type == engine::OrderType::kLimit) {
+      data.Dec("orderPrice", e.price, qs);
+    } else {
+      data.Str("orderPrice", "");
+    }
+    data.Str("orderType", "stop");
+    data.Str("side", engine::ToString(e.side));
+    if (e.size != 0) {
+      data.Dec("size", e.size, bs);
+    } else {
+      data.Dec("size", e.funds, qs);
+    }
+    data.Str("stop", engine::ToString(e.stop));
+    data.Dec("stopPrice", e.stop_price, qs);
+    data.Str("symbol", spec.symbol);
+    data.Str("tradeType", "TRADE");
+    data.Str("type", engine::ToString(e.type));
+    data.Int("createdAt", Millis(e.created_at));
+    data.Int("ts", e.ts);
+  }
+  return out;
+}
+
 }  // namespace kc::push

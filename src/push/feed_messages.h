@@ -34,6 +34,7 @@ inline constexpr std::string_view kCandlesPrefix = "/market/candles:";  // + sym
 inline constexpr std::string_view kOrdersV2Topic = "/spotMarket/tradeOrdersV2";
 inline constexpr std::string_view kOrdersV1Topic = "/spotMarket/tradeOrders";
 inline constexpr std::string_view kBalanceTopic = "/account/balance";
+inline constexpr std::string_view kAdvancedOrdersTopic = "/spotMarket/advancedOrders";
 
 // /market/level2:{symbol}, subject trade.l2update: consecutive level changes
 // of one symbol (non-empty, in sequence order), each [price, size, sequence],
@@ -109,6 +110,10 @@ std::string OrderChangeMessage(std::string_view topic, engine::Uid uid, std::str
 
 // /account/balance, subject account.balance.
 std::string BalanceMessage(const engine::MarketConfig& markets, const engine::BalanceEvent& e);
+
+// /spotMarket/advancedOrders, subject stopOrder: a stop order placed (open),
+// triggered or canceled, in the official SDK's StopOrderEvent shape.
+std::string StopOrderMessage(const engine::MarketConfig& markets, const engine::StopEvent& e);
 
 // KuCoin's relationEvent for a balance change of `account` ("trade.hold", ...).
 std::string RelationEvent(engine::BalanceCause cause, engine::AccountType account);

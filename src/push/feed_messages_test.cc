@@ -267,6 +267,53 @@ TEST_F(FeedMessagesTest, BalanceDepositAndHold) {
                 R"("relationEventId":"2","time":"1700000000000","total":"1000"}})");
 }
 
+// /spotMarket/advancedOrders: the official SDK's StopOrderEvent, for open,
+// triggered and cancel, to the owner only.
+TEST_F(FeedMessagesTest, StopOrderOpenTriggeredAndCancel) {
+  pub_.Subscribe("/spotMarket/advancedOrders", 1);
+  Deposit(1, "USDT", "10000");  // command 1
+  engine::PlaceStopOrder stop{Limit(1, Side::kBuy, "70000", "0.001"), engine::StopKind::kLoss,
+                              U("50000")};
+  const auto id = Do(stop).order_id.ToString();  // command 2
+  const auto sent = pub_.To("/spotMarket/advancedOrders");
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].uid, 1);
+  EXPECT_EQ(*sent[0].frame,
+            R"({"type":"message","topic":"/spotMarket/advancedOrders","subject":"stopOrder",)"
+            R"("userId":"1","channelType":"private","data":{"orderId":")" +
+                id +
+                R"(","orderPrice":"70000","orderType":"stop","side":"buy","size":"0.001",)"
+                R"("stop":"loss","stopPrice":"50000","symbol":"BTC-USDT","tradeType":"TRADE",)"
+                R"("type":"open","createdAt":1700000000000,"ts":)" +
+                Ns(2) + "}}");
+  // A trade at 50000 triggers it.
+  Deposit(2, "BTC", "1");
+  Deposit(3, "USDT", "10000");
+  Do(Limit(2, Side::kSell, "50000", "0.01"));
+  Do(Limit(3, Side::kBuy, "50000", "0.001"));
+  auto frames = pub_.To("/spotMarket/advancedOrders");
+  ASSERT_EQ(frames.size(), 2u);
+  const json::value triggered = frames[1].json();
+  EXPECT_EQ(triggered.at("data").at("type"), "triggered");
+  EXPECT_EQ(triggered.at("data").at("orderId"), json::value(id));
+  // A market stop order by funds, then canceled.
+  engine::PlaceStopOrder market{Market(1, Side::kBuy, "", "100"), engine::StopKind::kEntry,
+                                U("40000")};
+  const auto market_id = Do(market).order_id;
+  Do(engine::CancelStopOrders{1, market_id, {}, std::nullopt});
+  frames = pub_.To("/spotMarket/advancedOrders");
+  ASSERT_EQ(frames.size(), 4u);
+  const json::value open = frames[2].json().at("data");
+  EXPECT_EQ(open.at("orderPrice"), "");
+  EXPECT_EQ(open.at("size"), "100");
+  EXPECT_EQ(open.at("stop"), "entry");
+  EXPECT_EQ(frames[3].json().at("data").at("type"), "cancel");
+  EXPECT_EQ(
+      Keys(frames[3].json().at("data")),
+      (std::vector<std::string>{"createdAt", "orderId", "orderPrice", "orderType", "side", "size",
+                                "stop", "stopPrice", "symbol", "tradeType", "ts", "type"}));
+}
+
 TEST_F(FeedMessagesTest, TickerDepthAndSnapshotFromTheExchange) {
   Trade();
   TopOfBook top;

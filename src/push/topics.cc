@@ -20,7 +20,7 @@ struct TopicSpec {
   bool is_private;
 };
 
-constexpr std::array<TopicSpec, 11> kTopics = {{
+constexpr std::array<TopicSpec, 12> kTopics = {{
     {"/market/ticker", Args::kSymbolsOrAll, false},
     {"/market/snapshot", Args::kSymbolOrMarket, false},
     {"/market/level2", Args::kSymbols, false},
@@ -32,6 +32,7 @@ constexpr std::array<TopicSpec, 11> kTopics = {{
     {"/spotMarket/tradeOrdersV2", Args::kNone, true},
     {"/spotMarket/tradeOrders", Args::kNone, true},
     {"/account/balance", Args::kNone, true},
+    {"/spotMarket/advancedOrders", Args::kNone, true},
 }};
 
 // KuCoin's candle intervals (the REST /api/v1/market/candles types).

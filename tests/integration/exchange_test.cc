@@ -828,7 +828,11 @@ TEST_F(ExchangeTest, StopOrdersPlaceListQueryTriggerAndCancel) {
   // A trade at 110 triggers the buy: a regular order under the same id.
   Limit(maker, "ETH-USDT", "sell", "110", "0.1");
   Limit(taker, "ETH-USDT", "buy", "110", "0.1");
-  ExpectBusiness(Get(user, path + "/" + buy_id), "400100", "order not exist.");
+  // Kept as a stop order that triggered, with the time it did.
+  const json::value triggered = Ok(Get(user, path + "/" + buy_id));
+  EXPECT_EQ(Str(triggered, "status"), "TRIGGERED");
+  EXPECT_TRUE(triggered.at("stopTriggerTime").is_int64());
+  EXPECT_EQ(Ok(Get(user, path + "?symbol=ETH-USDT")).at("totalNum"), 1);  // the sell waits
   const json::value placed = Ok(Get(user, "/api/v1/orders/" + buy_id));
   EXPECT_EQ(placed.at("isActive"), true);
   EXPECT_EQ(Str(placed, "price"), "120");

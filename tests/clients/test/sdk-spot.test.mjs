@@ -153,11 +153,25 @@ describe('kucoin-universal-sdk: HF orders', { timeout: 60_000 }, () => {
 
   test('a duplicate clientOid and an unaffordable order are KuCoin\'s business errors', async () => {
     const orders = spot(takerKey).getOrderApi();
+    const resting = await orders.addOrder(Order.AddOrderReq.create({
+      clientOid: 'sdk-rest-1', side: 'buy', symbol: 'ETH-USDT', type: 'limit', price: '1', size: '1',
+    }));
     const dup = await restFailure(() => orders.addOrder(Order.AddOrderReq.create({
-      clientOid: 'sdk-taker-1', side: 'buy', symbol: 'ETH-USDT', type: 'limit', price: '1', size: '1',
+      clientOid: 'sdk-rest-1', side: 'buy', symbol: 'ETH-USDT', type: 'limit', price: '1', size: '1',
     })));
     assert.equal(dup.code, '400100');
     assert.equal(dup.msg, 'validation.createOrder.clientOidDuplicated');
+    // KuCoin enforces uniqueness among active orders only: the filled order's
+    // clientOid may name a new one, which lookups by clientOid then find.
+    const reused = await orders.addOrder(Order.AddOrderReq.create({
+      clientOid: 'sdk-taker-1', side: 'buy', symbol: 'ETH-USDT', type: 'limit', price: '1', size: '1',
+    }));
+    assert.notEqual(reused.orderId, resting.orderId);
+    const found = await orders.getOrderByClientOid(Order.GetOrderByClientOidReq.create({
+      clientOid: 'sdk-taker-1', symbol: 'ETH-USDT',
+    }));
+    assert.equal(found.id, reused.orderId);
+    assert.equal(found.active, true);
     const poor = await restFailure(() => orders.addOrder(Order.AddOrderReq.create({
       side: 'buy', symbol: 'ETH-USDT', type: 'limit', price: '2000', size: '100',
     })));
