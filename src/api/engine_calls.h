@@ -4,7 +4,8 @@
 // of the Exchange (keep it short: it holds up matching); once the command's
 // batch is durable the copy is posted to the client's event loop, where
 // `render` turns it into KuCoin's answer. A full queue answers 503000 at
-// once; an engine that has not answered within the deadline, 504000.
+// once; an engine that has not answered within its reply deadline
+// ([engine] deadline_ms), 504000.
 //
 // The templates serve any request type `T` that offers executor() (the
 // client's loop), Respond(<what render returns>) and Fail(Error), each
@@ -26,8 +27,6 @@
 
 namespace kc::api {
 
-inline constexpr std::chrono::milliseconds kEngineDeadline{10'000};
-
 // A refusal as a REST answer (CheckThenSubmit's refusals go through Refuse).
 inline void Refuse(const std::shared_ptr<gateway::Call>& call, const Refusal& refusal) {
   call->Respond(refusal.ToResponse());
@@ -36,8 +35,9 @@ inline void Refuse(const std::shared_ptr<gateway::Call>& call, const Refusal& re
 // A timer on the call's event loop that answers 504000 unless canceled first.
 // The render step cancels it on the same loop, so the two never race.
 template <typename T>
-std::shared_ptr<boost::asio::steady_timer> ArmEngineDeadline(const std::shared_ptr<T>& call) {
-  auto timer = std::make_shared<boost::asio::steady_timer>(call->executor(), kEngineDeadline);
+std::shared_ptr<boost::asio::steady_timer> ArmEngineDeadline(const std::shared_ptr<T>& call,
+                                                             std::chrono::milliseconds deadline) {
+  auto timer = std::make_shared<boost::asio::steady_timer>(call->executor(), deadline);
   timer->async_wait([weak = std::weak_ptr<T>(call)](boost::system::error_code ec) {
     if (ec) return;  // canceled: the engine answered
     if (auto late = weak.lock()) late->Fail(Error(ErrorCode::kGatewayTimeout));
@@ -64,7 +64,7 @@ engine::CommandLoop::Reply Deliver(const std::shared_ptr<T>& call,
 template <typename T, typename Extract, typename Render>
 void QueryEngine(engine::CommandLoop& loop, const std::shared_ptr<T>& call, Extract extract,
                  Render render) {
-  auto deadline = ArmEngineDeadline(call);
+  auto deadline = ArmEngineDeadline(call, loop.reply_deadline());
   const bool queued =
       loop.SubmitQuery([call, deadline, extract = std::move(extract),
                         render = std::move(render)](const engine::Exchange& exchange) mutable {
@@ -79,7 +79,7 @@ void QueryEngine(engine::CommandLoop& loop, const std::shared_ptr<T>& call, Extr
 template <typename T, typename Extract, typename Render>
 void SubmitCommand(engine::CommandLoop& loop, const std::shared_ptr<T>& call,
                    engine::Command command, Extract extract, Render render) {
-  auto deadline = ArmEngineDeadline(call);
+  auto deadline = ArmEngineDeadline(call, loop.reply_deadline());
   const bool queued = loop.Submit(
       std::move(command),
       [call, deadline, extract = std::move(extract), render = std::move(render)](

@@ -16,18 +16,6 @@ using gateway::RatePool;
 
 namespace {
 
-std::string_view StatusName(ServiceStatus status) {
-  switch (status) {
-    case ServiceStatus::kOpen:
-      return "open";
-    case ServiceStatus::kClose:
-      return "close";
-    case ServiceStatus::kCancelOnly:
-      return "cancelonly";
-  }
-  return "open";
-}
-
 std::string Join(const std::vector<std::string>& items) {
   std::string out;
   for (const std::string& item : items) {

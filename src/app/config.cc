@@ -299,13 +299,33 @@ Config LoadConfig(const std::string& path) {
   Read(table, "server.listen", config.listen);
   Read(table, "server.data_dir", config.data_dir);
   Read(table, "server.threads", config.threads);
+  Read(table, "server.shutdown_deadline_ms", config.shutdown_deadline_ms);
   config.trusted_proxies = ReadStrings(table, "server.trusted_proxies");
   Read(table, "http.header_limit_bytes", config.header_limit_bytes);
   Read(table, "http.body_limit_bytes", config.body_limit_bytes);
   Read(table, "http.read_timeout_ms", config.read_timeout_ms);
   Read(table, "auth.timestamp_window_ms", config.timestamp_window_ms);
+  std::string v3_only = "listed";
+  Read(table, "auth.v3_only", v3_only);
+  if (v3_only == "none") {
+    config.v3_only = gateway::V3Only::kNone;
+  } else if (v3_only == "all") {
+    config.v3_only = gateway::V3Only::kAll;
+  } else if (v3_only != "listed") {
+    throw std::runtime_error("auth.v3_only must be \"none\", \"listed\" or \"all\"");
+  }
+  config.v3_only_paths = ReadStrings(table, "auth.v3_only_paths");
   Read(table, "security.master_key", config.master_key);
   Read(table, "demo.create_key", config.demo_key);
+  std::string status(StatusName(config.service_status));
+  Read(table, "service.status", status);
+  auto parsed_status = ParseStatus(status);
+  if (!parsed_status) {
+    throw std::runtime_error("service.status must be \"open\", \"close\" or \"cancelonly\"");
+  }
+  config.service_status = *parsed_status;
+  Read(table, "service.message", config.service_message);
+  Read(table, "engine.deadline_ms", config.engine_deadline_ms);
   if (table.at_path("demo.funds")) config.demo_funds = ReadStrings(table, "demo.funds");
   Read(table, "journal.wal_autocheckpoint_pages", config.journal.wal_autocheckpoint_pages);
   Read(table, "journal.snapshot_every_commands", config.journal.snapshot_every_commands);

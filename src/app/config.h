@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "api/funding_routes.h"
+#include "core/service_state.h"
 #include "engine/markets.h"
 #include "gateway/access_policy.h"
 #include "gateway/authenticate.h"
@@ -50,11 +51,20 @@ struct Config {
   size_t header_limit_bytes = 8 * 1024;
   size_t body_limit_bytes = 1024 * 1024;
   int64_t read_timeout_ms = 30'000;
+  // SIGTERM/SIGINT: how long requests in flight may take before 501000.
+  int64_t shutdown_deadline_ms = 10'000;
   int64_t timestamp_window_ms = 5'000;
+  // [auth] v3_only ("none", "listed", "all") and v3_only_paths: 400008 routes.
+  gateway::V3Only v3_only = gateway::V3Only::kListed;
+  std::vector<std::string> v3_only_paths;
   std::string master_key;  // 64 hex digits; else KCGATE_MASTER_KEY, else <data>/master.key
   bool demo_key = true;    // create and print a demo key when the store has none
   // [demo] funds: credited once to the demo key's trade account ("AMOUNT CURRENCY").
   std::vector<std::string> demo_funds = {"10000 USDT", "1 BTC"};
+  int64_t engine_deadline_ms = 10'000;  // [engine] deadline_ms: 504000 after this
+  // [service]: the status at start (a `kcgate status set` row in the store wins).
+  ServiceStatus service_status = ServiceStatus::kOpen;
+  std::string service_message;
   JournalConfig journal;
   MarketMakerConfig market_maker;
   // [markets]: the currencies and symbols traded; nullopt: engine::DefaultMarkets().

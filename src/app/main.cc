@@ -6,6 +6,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/json.hpp>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <thread>
@@ -18,6 +19,7 @@
 #include "store/key_admin.h"
 #include "store/key_directory.h"
 #include "store/secret_box.h"
+#include "store/status_store.h"
 
 namespace {
 
@@ -90,8 +92,23 @@ int Serve(const Config& config) {
   boost::asio::signal_set signals(signals_context, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code&, int) { signals_context.stop(); });
   signals_context.run();
-  spdlog::info("stopping");
-  server.Stop();
+  const auto deadline = std::chrono::milliseconds(config.shutdown_deadline_ms);
+  spdlog::info("stopping: requests in flight get up to {} ms (a second signal stops at once)",
+               deadline.count());
+  // A second signal exits at once. Nothing acknowledged is lost: every answer
+  // waited for its journal sync.
+  signals_context.restart();
+  signals.async_wait([](const boost::system::error_code& ec, int) {
+    if (ec) return;
+    spdlog::warn("second signal: exiting now");
+    spdlog::shutdown();
+    std::_Exit(1);
+  });
+  std::thread second_signal([&] { signals_context.run(); });
+  server.Shutdown(deadline);
+  signals_context.stop();
+  second_signal.join();
+  spdlog::info("stopped");
   return 0;
 }
 
@@ -143,6 +160,25 @@ int Deposit(const Config& config, const kc::store::DepositRequest& request, bool
     }
   }
   return status == "rejected" ? 1 : 0;
+}
+
+// `kcgate status set`: the row a running server applies within its poll
+// (200 ms), or the next one at start.
+int SetStatus(const Config& config, const std::string& name, const std::string& message) {
+  auto status = kc::ParseStatus(name);
+  if (!status) {
+    std::cerr << "kcgate status set: unknown status '" << name << "' (open, close or cancelonly)\n";
+    return 2;
+  }
+  std::filesystem::create_directories(config.data_dir);
+  kc::SystemClock clock;
+  kc::store::StatusStore store((std::filesystem::path(config.data_dir) / "kcgate.db").string());
+  store.Write(*status, message, clock.NowMs());
+  std::cout << "status: " << name << (message.empty() ? "" : " (" + message + ")")
+            << (kc::store::JournalInUse(kc::store::JournalPath(config.data_dir))
+                    ? "; the running server applies it within a second\n"
+                    : "; applies when the server starts\n");
+  return 0;
 }
 
 }  // namespace
@@ -200,6 +236,16 @@ int main(int argc, char** argv) {
   deposit->add_flag("--json", as_json, "print one JSON object");
   deposit->add_option("--data", data_dir, "data directory (default ./data)");
 
+  CLI::App* status = cli.add_subcommand("status", "the exchange's status (/api/v1/status)");
+  status->require_subcommand(1);
+  CLI::App* status_set =
+      status->add_subcommand("set", "open, close (maintenance: 501000) or cancelonly");
+  std::string status_name;
+  std::string status_message;
+  status_set->add_option("STATUS", status_name, "open, close or cancelonly")->required();
+  status_set->add_option("--msg", status_message, "the message /api/v1/status shows");
+  status_set->add_option("--data", data_dir, "data directory (default ./data)");
+
   CLI11_PARSE(cli, argc, argv);
 
   try {
@@ -207,7 +253,8 @@ int main(int argc, char** argv) {
     if (!data_dir.empty()) config.data_dir = data_dir;
     if (!listen.empty()) config.listen = listen;
     if (deposit->parsed()) return Deposit(config, deposit_request, as_json);
-    if (!keys->parsed()) {
+    if (status_set->parsed()) return SetStatus(config, status_name, status_message);
+    if (!keys->parsed() && !status->parsed()) {
       // The demo market runs unless the config file or the flag turns it off.
       if (no_market_maker) {
         config.market_maker.enabled = false;

@@ -39,6 +39,7 @@
 #include "store/key_directory.h"
 #include "store/secret_box.h"
 #include "store/sqlite_journal.h"
+#include "store/status_store.h"
 #include "wsapi/service.h"
 
 namespace kc::app {
@@ -54,12 +55,15 @@ struct Server::Parts {
         box(PrepareDataDir(config)),
         keys(DatabasePath(config), box),
         authenticate(keys, clock,
-                     gateway::AuthOptions{config.timestamp_window_ms, config.partners}),
+                     gateway::AuthOptions{config.timestamp_window_ms, config.partners,
+                                          config.v3_only, config.v3_only_paths}),
         admission(service_state, config.policy),
-        access_policy(config.policy),
+        access_policy(service_state, config.policy),
         rate_limit(rate_counters, clock, config.rate_limit),
         engine_loop(config.markets ? *config.markets : engine::DefaultMarkets(),
-                    engine::ExchangeOptions{}, &journal, &feed, &engine_clock),
+                    engine::ExchangeOptions{}, &journal, &feed, &engine_clock,
+                    engine::CommandLoopOptions{
+                        .reply_deadline = std::chrono::milliseconds(config.engine_deadline_ms)}),
         gateway(routes, pipeline),
         loops(config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency())),
         http(loops, gateway,
@@ -74,6 +78,8 @@ struct Server::Parts {
     // KuCoin's check order (docs/life-of-a-request.md): admission (501000,
     // 400302), authentication (4000xx, 4002xx, 400006-400010), policy
     // (400301, 400303, 400304, 411200), then the quotas (429xxx).
+    service_state.Set(config.service_status, config.service_message);
+    status_watcher = std::make_unique<store::StatusWatcher>(DatabasePath(config), service_state);
     pipeline.AddStage(admission);
     pipeline.AddStage(authenticate);
     pipeline.AddStage(access_policy);
@@ -94,6 +100,15 @@ struct Server::Parts {
     std::vector<boost::asio::io_context*> contexts;
     for (size_t i = 0; i < loops.size(); ++i) contexts.push_back(&loops.At(i));
     push.SetLoops(std::move(contexts));
+    // Closed (maintenance, shutdown): push sessions get 501000 and close.
+    service_state.Subscribe([this](ServiceStatus status, const std::string&) {
+      if (status == ServiceStatus::kClose) {
+        push.CloseSessions();
+      } else {
+        push.ReopenSessions();
+      }
+    });
+    if (service_state.status() == ServiceStatus::kClose) push.CloseSessions();
     api::AddBulletRoutes(routes, push);
     gateway.SetTrustedProxies(config.trusted_proxies);
     // The WS order API's desk reads its operations' weights from the routes above.
@@ -102,6 +117,11 @@ struct Server::Parts {
         config.wsapi,
         wsapi::ConnectCheck(authenticate, config.policy, service_state, config.wsapi.path),
         rate_limit, *wsapi_desk, clock);
+    // Closed (maintenance, shutdown): WS API sessions get 501000 and close;
+    // new ones are refused at connect by ConnectCheck while closed.
+    service_state.Subscribe([this](ServiceStatus status, const std::string&) {
+      if (status == ServiceStatus::kClose) wsapi->CloseAll(Error(ErrorCode::kServiceStopped));
+    });
     gateway.SetUpgradeHook(
         {[this](const net::HttpRequest& request) {
            return wsapi->WantsUpgrade(request) || push.WantsUpgrade(request);
@@ -125,6 +145,8 @@ struct Server::Parts {
   store::SecretBox box;
   store::KeyDirectory keys;
   ServiceState service_state;
+  // `kcgate status set` rows (kcgate.db), over the config's status.
+  std::unique_ptr<store::StatusWatcher> status_watcher;
   // The exchange, rebuilt from its journal (<data>/journal.db) at start.
   store::SqliteJournal journal{store::JournalPath(config.data_dir),
                                store::SqliteJournalOptions{config.journal.wal_autocheckpoint_pages,
@@ -175,6 +197,7 @@ boost::asio::ip::tcp::endpoint Server::Start() {
   parts_->engine_loop.Start();
   parts_->feed_timer.Start();
   parts_->inbox.Start();
+  parts_->status_watcher->Start();
   if (parts_->config.market_maker.enabled.value_or(false)) {
     parts_->market_maker = std::make_unique<MarketMaker>(
         parts_->config.market_maker, store::JournalPath(parts_->config.data_dir),
@@ -190,6 +213,29 @@ boost::asio::ip::tcp::endpoint Server::Start() {
   return bound;
 }
 
+void Server::Shutdown(std::chrono::milliseconds deadline) {
+  if (!parts_->started) return;
+  parts_->http.Close();
+  parts_->status_watcher->Stop();  // nothing reopens a server on its way out
+  parts_->service_state.Set(ServiceStatus::kClose, "shutting down");
+  const auto until = std::chrono::steady_clock::now() + deadline;
+  while (parts_->http.in_flight() > 0 && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  if (const int64_t late = parts_->http.in_flight(); late > 0) {
+    spdlog::warn("shutdown: {} requests still in flight after {} ms: answered 501000", late,
+                 deadline.count());
+    parts_->http.AnswerWaiting();
+  }
+  // Push sessions were told first; let their close handshakes finish (the
+  // sessions drop the connection themselves 2 s after their close frame).
+  const auto handshakes = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  while (parts_->push.hub().connections() > 0 && std::chrono::steady_clock::now() < handshakes) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  Stop();
+}
+
 void Server::Stop() {
   if (!parts_->started) return;
   parts_->started = false;
@@ -197,6 +243,9 @@ void Server::Stop() {
   // still reach clients and events still reach the hub while the loops run),
   // then the loops and the sessions on them.
   parts_->http.Close();
+  // Its status listeners reach the push and WS API services: none may run
+  // once they start going away.
+  parts_->status_watcher->Stop();
   if (parts_->market_maker) parts_->market_maker->Stop();
   parts_->inbox.Stop();
   parts_->feed_timer.Stop();

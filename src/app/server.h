@@ -4,6 +4,7 @@
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
+#include <chrono>
 #include <memory>
 
 #include "app/config.h"
@@ -41,6 +42,11 @@ class Server {
 
   // Binds config.listen and starts serving; returns the bound endpoint.
   boost::asio::ip::tcp::endpoint Start();
+  // Graceful stop (SIGTERM): stop accepting; status close, so push sessions
+  // get the 501000 notice and a close frame and new requests 501000; wait up
+  // to `deadline` for the requests in flight, answer those still waiting
+  // 501000; then Stop (the engine finishes and journals what it took).
+  void Shutdown(std::chrono::milliseconds deadline);
   void Stop();
 
   const Config& config() const;

@@ -20,6 +20,7 @@
 // which commands mattered.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -48,6 +49,9 @@ struct CommandLoopOptions {
   // Applied commands not yet durable: past this the engine stops taking new
   // work until the writer catches up, so the queue fills and Submit refuses.
   std::size_t max_in_flight = 1 << 17;
+  // How long a caller waits for a reply before giving up (KuCoin 504000
+  // upstream, api/engine_calls.h). The loop itself never times out.
+  std::chrono::milliseconds reply_deadline{10'000};
 };
 
 class CommandLoop {
@@ -111,6 +115,8 @@ class CommandLoop {
 
   // Only before Start() or after Stop() (or from a completion/query).
   Exchange& exchange() { return exchange_; }
+  // Any thread.
+  std::chrono::milliseconds reply_deadline() const { return options_.reply_deadline; }
 
  private:
   struct Item {

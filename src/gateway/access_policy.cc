@@ -67,6 +67,10 @@ std::optional<Error> PolicyRefusal(const ApiKey& key, bool trading, bool needs_k
   return std::nullopt;
 }
 
+bool PlacesOrders(const Route& route) {
+  return IsTrading(route) && route.pattern.find("cancel") == std::string::npos;
+}
+
 StageResult Admission::Run(Call& call) {
   if (service_.Get().first == ServiceStatus::kClose && !AlwaysOpen(call.route())) {
     call.Fail(Error(ErrorCode::kServiceStopped));
@@ -84,6 +88,12 @@ StageResult AccessPolicy::Run(Call& call) {
   const ApiKey* key = call.api_key();
   if (key == nullptr) return StageResult::kContinue;  // public route
   const Route& route = call.route();
+  if (service_.status() == ServiceStatus::kCancelOnly && PlacesOrders(route)) {
+    // KuCoin's business answer (HTTP 200) for a pair that takes no new orders.
+    call.Respond(
+        ApiResponse::Business("126009", R"("Trading pair is suspended from creating orders")"));
+    return StageResult::kResponded;
+  }
   const bool trading = IsTrading(route);
   // The country is looked up only when a rule needs it.
   const std::string country = trading && !options_.region.restricted_countries.empty()

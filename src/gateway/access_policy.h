@@ -2,7 +2,8 @@
 //  - Admission (first, every route): 501000 while the service is closed for
 //    maintenance or shutting down; 400302 for a client whose country is
 //    blocked for all services.
-//  - AccessPolicy (after authentication, private routes): 400301 trading from a
+//  - AccessPolicy (after authentication, private routes): 126009 placing an
+//    order while the service is cancel-only; 400301 trading from a
 //    country where trading is restricted; 400303 / 400304 identity
 //    verification required (master / sub-account); 411200 blacklisted path.
 // A client's country comes from configured networks (CIDR -> country) or, when
@@ -58,6 +59,9 @@ std::optional<Error> PolicyRefusal(const ApiKey& key, bool trading, bool needs_k
 
 // Placing orders (POST with Spot, Margin or Futures permission) is trading.
 bool IsTrading(const Route& route);
+// Trading that adds orders: every trading route but the cancelling ones
+// (dead-cancel-all). Refused while the service is cancel-only.
+bool PlacesOrders(const Route& route);
 
 class Admission final : public Stage {
  public:
@@ -72,10 +76,12 @@ class Admission final : public Stage {
 
 class AccessPolicy final : public Stage {
  public:
-  explicit AccessPolicy(const PolicyOptions& options) : options_(options) {}
+  AccessPolicy(const ServiceState& service, const PolicyOptions& options)
+      : service_(service), options_(options) {}
   StageResult Run(Call& call) override;
 
  private:
+  const ServiceState& service_;
   const PolicyOptions& options_;
 };
 

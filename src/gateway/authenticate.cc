@@ -78,6 +78,22 @@ bool IpAllowed(const std::vector<std::string>& whitelist, std::string_view ip) {
   return false;
 }
 
+bool RequiresV3Key(const Route& route, const AuthOptions& options) {
+  switch (options.v3_only) {
+    case V3Only::kNone:
+      return false;
+    case V3Only::kAll:
+      return true;
+    case V3Only::kListed:
+      break;
+  }
+  if (route.v3_only) return true;
+  for (const std::string& prefix : options.v3_only_paths) {
+    if (route.pattern.starts_with(prefix)) return true;
+  }
+  return false;
+}
+
 std::vector<Partner> DefaultPartners() {
   return {{"ccxt", "9e58cc35-5b5e-4133-92ec-166e3f077cb8", {}},
           {"ccxtfutures", "1b327198-f30c-4f14-a0ac-918871282f15", {}}};
@@ -112,13 +128,13 @@ StageResult Authenticate::Run(Call& call) {
     call.Fail(credentials.error());
     return StageResult::kResponded;
   }
-  auto key =
-      Verify(*credentials, call.peer().ip,
-             KeyRequirement{route.permission, route.v3_only, route.master_only, false},
-             [&call, &credentials](const ApiKey& k, const Digest& sign) {
-               return SignatureMatches(k, sign, *credentials->timestamp,
-                                       call.request().method_string(), call.target(), call.body());
-             });
+  auto key = Verify(
+      *credentials, call.peer().ip,
+      KeyRequirement{route.permission, RequiresV3Key(route, options_), route.master_only, false},
+      [&call, &credentials](const ApiKey& k, const Digest& sign) {
+        return SignatureMatches(k, sign, *credentials->timestamp, call.request().method_string(),
+                                call.target(), call.body());
+      });
   if (!key) {
     call.Fail(key.error());
     return StageResult::kResponded;

@@ -30,10 +30,20 @@ struct Partner {
   std::vector<std::string> ips;  // allowed client addresses / CIDR blocks; empty = any
 };
 
+// Which private routes refuse version 1 and 2 keys (400008), as KuCoin's
+// newer API families do: none, the routes marked v3_only plus the configured
+// path prefixes, or all.
+enum class V3Only { kNone, kListed, kAll };
+
 struct AuthOptions {
   int64_t timestamp_window_ms = 5000;
   std::vector<Partner> partners;
+  V3Only v3_only = V3Only::kListed;
+  std::vector<std::string> v3_only_paths;  // with kListed: "/api/v3/" marks a family
 };
+
+// Whether `route` needs a version 3 key under `options`.
+bool RequiresV3Key(const Route& route, const AuthOptions& options);
 
 // The partners real clients send by default: ccxt signs every private KuCoin
 // call with its public partner id and key (ccxt's kucoin.js, options.partner),

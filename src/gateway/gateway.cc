@@ -38,6 +38,10 @@ void Gateway::OnUpgrade(net::HttpRequest request, boost::beast::tcp_stream strea
   upgrade_.take(std::move(request), std::move(stream), client);
 }
 
+net::HttpResponse Gateway::OnShutdown() {
+  return RenderResponse(ApiResponse::Fail(Error(ErrorCode::kServiceStopped)), 11);
+}
+
 net::HttpResponse Gateway::OnUnreadable(net::ReadFailure /*failure*/) {
   return RenderResponse(ApiResponse::Fail(Error(ErrorCode::kInvalidRequestData)), 11);
 }

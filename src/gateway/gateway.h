@@ -27,6 +27,8 @@ class Gateway : public net::HttpHandler {
   void OnRequest(net::HttpRequest request, const net::Peer& peer,
                  net::Responder responder) override;
   net::HttpResponse OnUnreadable(net::ReadFailure failure) override;
+  // 501000: a request still in flight when a graceful shutdown's deadline passed.
+  net::HttpResponse OnShutdown() override;
   bool WantsUpgrade(const net::HttpRequest& request) override {
     return upgrade_.wants && upgrade_.wants(request);
   }

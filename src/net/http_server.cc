@@ -18,7 +18,9 @@
 #include <charconv>
 #include <cstring>
 #include <future>
+#include <mutex>
 #include <optional>
+#include <unordered_map>
 
 #include "core/ascii.h"
 #include "net/http_framing.h"
@@ -30,25 +32,56 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
+struct HttpServer::Registry {
+  std::mutex mutex;
+  std::unordered_map<HttpSession*, std::weak_ptr<HttpSession>> sessions;  // guarded by mutex
+  std::atomic<int64_t> in_flight{0};
+};
+
 // One connection. Lives on one event loop; every member is touched only there.
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(tcp::socket&& socket, HttpHandler& handler, const HttpLimits& limits, Peer peer)
-      : stream_(std::move(socket)), handler_(handler), limits_(limits), peer_(std::move(peer)) {}
+  HttpSession(tcp::socket&& socket, HttpHandler& handler, const HttpLimits& limits, Peer peer,
+              std::shared_ptr<HttpServer::Registry> registry)
+      : stream_(std::move(socket)),
+        executor_(stream_.get_executor()),
+        handler_(handler),
+        limits_(limits),
+        peer_(std::move(peer)),
+        registry_(std::move(registry)) {}
+  ~HttpSession() {
+    if (waiting_ != 0) registry_->in_flight.fetch_sub(1, std::memory_order_relaxed);
+    std::lock_guard lock(registry_->mutex);
+    registry_->sessions.erase(this);
+  }
 
   void Start() {
-    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->Read(); });
+    {
+      std::lock_guard lock(registry_->mutex);
+      registry_->sessions.emplace(this, weak_from_this());
+    }
+    asio::dispatch(executor_, [self = shared_from_this()] { self->Read(); });
   }
 
   // Called through Responder from any thread.
-  void Send(HttpResponse response) {
-    asio::dispatch(stream_.get_executor(),
-                   [self = shared_from_this(), response = std::move(response)]() mutable {
+  void Send(uint64_t request, HttpResponse response) {
+    asio::dispatch(executor_,
+                   [self = shared_from_this(), request, response = std::move(response)]() mutable {
+                     if (request != self->waiting_) return;  // already answered (shutdown)
+                     self->Answered();
                      self->Write(std::move(response));
                    });
   }
 
-  asio::any_io_executor executor() { return stream_.get_executor(); }
+  // Graceful shutdown: the request still waiting, if any, gets `response`.
+  void AnswerWaiting() {
+    if (waiting_ == 0) return;
+    Answered();
+    keep_alive_ = false;
+    Write(handler_.OnShutdown());
+  }
+
+  asio::any_io_executor executor() { return executor_; }
 
  private:
   void Read() {
@@ -113,7 +146,14 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       handler_.OnUpgrade(std::move(request), std::move(stream_), peer_);
       return;
     }
-    handler_.OnRequest(std::move(request), peer_, Responder(shared_from_this()));
+    waiting_ = ++requests_;
+    registry_->in_flight.fetch_add(1, std::memory_order_relaxed);
+    handler_.OnRequest(std::move(request), peer_, Responder(shared_from_this(), waiting_));
+  }
+
+  void Answered() {
+    waiting_ = 0;
+    registry_->in_flight.fetch_sub(1, std::memory_order_relaxed);
   }
 
   void Write(HttpResponse response) {
@@ -164,9 +204,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   }
 
   beast::tcp_stream stream_;
+  asio::any_io_executor executor_;  // kept: the stream moves out on an upgrade
   HttpHandler& handler_;
   const HttpLimits& limits_;
   Peer peer_;
+  std::shared_ptr<HttpServer::Registry> registry_;
+  uint64_t requests_ = 0;  // requests read on this connection
+  uint64_t waiting_ = 0;   // the one being handled; 0: none
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   bool keep_alive_ = true;
@@ -174,12 +218,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::string body_;
 };
 
-void Responder::Send(HttpResponse response) const { session_->Send(std::move(response)); }
+void Responder::Send(HttpResponse response) const { session_->Send(request_, std::move(response)); }
 
 asio::any_io_executor Responder::executor() const { return session_->executor(); }
 
 HttpServer::HttpServer(EventLoops& loops, HttpHandler& handler, HttpLimits limits)
     : loops_(loops),
+      registry_(std::make_shared<Registry>()),
       handler_(handler),
       limits_(limits),
       acceptor_(loops.At(0)),
@@ -214,6 +259,23 @@ void HttpServer::Close() {
   }
 }
 
+int64_t HttpServer::in_flight() const {
+  return registry_->in_flight.load(std::memory_order_relaxed);
+}
+
+void HttpServer::AnswerWaiting() {
+  std::vector<std::shared_ptr<HttpSession>> sessions;
+  {
+    std::lock_guard lock(registry_->mutex);
+    for (auto& [raw, weak] : registry_->sessions) {
+      if (auto session = weak.lock()) sessions.push_back(std::move(session));
+    }
+  }
+  for (auto& session : sessions) {
+    asio::post(session->executor(), [session] { session->AnswerWaiting(); });
+  }
+}
+
 void HttpServer::Accept() {
   // Each accepted socket goes straight onto the next loop.
   acceptor_.async_accept(loops_.Next(), [this](beast::error_code ec, tcp::socket socket) {
@@ -225,7 +287,8 @@ void HttpServer::Accept() {
         socket.set_option(tcp::no_delay(true), peer_ec);
         Peer peer{remote.address().to_string(), remote.port(),
                   next_connection_id_.fetch_add(1, std::memory_order_relaxed)};
-        std::make_shared<HttpSession>(std::move(socket), handler_, limits_, std::move(peer))
+        std::make_shared<HttpSession>(std::move(socket), handler_, limits_, std::move(peer),
+                                      registry_)
             ->Start();
       }
     } else if (OutOfDescriptors(ec)) {

@@ -40,16 +40,20 @@ enum class ReadFailure { kBadSyntax, kHeaderTooLarge, kBodyTooLarge };
 class HttpSession;
 
 // Delivers the one response to a request. Copyable; Send may be called from
-// any thread, once. A responder dropped unsent closes the connection.
+// any thread, once. A responder dropped unsent closes the connection. An
+// answer to a request the server already answered (graceful shutdown) is
+// dropped.
 class Responder {
  public:
-  explicit Responder(std::shared_ptr<HttpSession> session) : session_(std::move(session)) {}
+  Responder(std::shared_ptr<HttpSession> session, uint64_t request)
+      : session_(std::move(session)), request_(request) {}
   void Send(HttpResponse response) const;
   // The event loop the connection lives on (to post work back to it).
   boost::asio::any_io_executor executor() const;
 
  private:
   std::shared_ptr<HttpSession> session_;
+  uint64_t request_;  // which request of the connection this answers
 };
 
 class HttpHandler {
@@ -57,6 +61,11 @@ class HttpHandler {
   virtual ~HttpHandler() = default;
   virtual void OnRequest(HttpRequest request, const Peer& peer, Responder responder) = 0;
   virtual HttpResponse OnUnreadable(ReadFailure failure) = 0;
+  // The answer to a request still unanswered when a graceful shutdown stops
+  // waiting for it (HttpServer::AnswerWaiting).
+  virtual HttpResponse OnShutdown() {
+    return HttpResponse(boost::beast::http::status::service_unavailable, 11);
+  }
   // A WebSocket upgrade request. The default refuses it with OnRequest's answer
   // for an ordinary GET; the push service overrides it to take the stream.
   virtual bool WantsUpgrade(const HttpRequest& /*request*/) { return false; }
@@ -74,6 +83,15 @@ class HttpServer {
   boost::asio::ip::tcp::endpoint Listen(const boost::asio::ip::tcp::endpoint& endpoint);
   // Stops accepting new connections. Open connections end with their loops.
   void Close();
+  // Requests read and not yet answered, on every connection (any thread).
+  int64_t in_flight() const;
+  // Graceful shutdown, after Close: every request still unanswered gets the
+  // handler's OnShutdown answer and its connection closes; the late real
+  // answer is dropped. Any thread.
+  void AnswerWaiting();
+
+  // The open connections and the requests in flight (shared with sessions).
+  struct Registry;
 
  private:
   // While accept() fails for want of descriptors (EMFILE, ENFILE): retry
@@ -86,6 +104,7 @@ class HttpServer {
   void BackOff(const boost::system::error_code& ec);
 
   EventLoops& loops_;
+  std::shared_ptr<Registry> registry_;
   HttpHandler& handler_;
   HttpLimits limits_;
   boost::asio::ip::tcp::acceptor acceptor_;

@@ -208,6 +208,18 @@ void Hub::ArmSweep(size_t index) {
   });
 }
 
+void Hub::CloseAll() {
+  service_stopped_.store(true, std::memory_order_release);
+  for (auto& shard : shards_) {
+    boost::asio::post(*shard->loop, [shard = shard.get()] {
+      std::vector<Session*> sessions = shard->sessions;  // closing edits the list
+      for (Session* session : sessions) {
+        if (auto alive = session->weak_from_this().lock()) alive->CloseForService();
+      }
+    });
+  }
+}
+
 void Hub::Sweep(size_t index) {
   // Sessions may close (and leave the list) while being checked: check a copy.
   std::vector<Session*> sessions = shards_[index]->sessions;

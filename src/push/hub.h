@@ -98,6 +98,11 @@ class Hub final : public Publisher {
   bool AdmitUser(int64_t uid);
   void ReleaseUser(int64_t uid);
   size_t connections() const { return connections_.load(std::memory_order_relaxed); }
+  // Maintenance and shutdown (any thread): every session gets the 501000
+  // notice and a close frame, and new ones get the same until Reopen.
+  void CloseAll();
+  void Reopen() { service_stopped_.store(false, std::memory_order_release); }
+  bool service_stopped() const { return service_stopped_.load(std::memory_order_acquire); }
 
   void Attach(size_t shard, Session* session);
   void Detach(size_t shard, Session* session);
@@ -163,6 +168,7 @@ class Hub final : public Publisher {
   mutable std::shared_mutex index_mutex_;
   boost::unordered_flat_map<Key, std::shared_ptr<TopicState>, KeyHash, KeyEqual> index_;
   std::atomic<size_t> connections_{0};
+  std::atomic<bool> service_stopped_{false};
   std::mutex users_mutex_;
   boost::unordered_flat_map<int64_t, uint32_t> user_sessions_;
   int64_t sweep_ms_;

@@ -50,6 +50,10 @@ class PushService {
   void Start() { hub_.Start(); }
   // After the loops have stopped.
   void Stop() { hub_.Stop(); }
+  // Maintenance and shutdown: sessions get 501000 and close; new ones too
+  // until ReopenSessions. Any thread.
+  void CloseSessions() { hub_.CloseAll(); }
+  void ReopenSessions() { hub_.Reopen(); }
 
   InstanceServer instance_server() const;
   const BulletTokens& tokens() const { return tokens_; }

@@ -80,6 +80,7 @@ void Session::Start(std::optional<TokenGrant> grant) {
   Read();
   if (!hub_.AdmitConnection()) return CloseWith(connect_id_, WsError::kServiceBusy);
   admitted_ = true;
+  if (hub_.service_stopped()) return CloseWith(connect_id_, WsError::kServiceStopped);
   if (!grant) return CloseWith(connect_id_, WsError::kTokenInvalid);
   uid_ = grant->uid;
   is_private_ = grant->is_private;
@@ -365,6 +366,8 @@ void Session::Finish() {
   std::string().swap(inbox_);
   std::string().swap(fragments_);
 }
+
+void Session::CloseForService() { CloseWith(connect_id_, WsError::kServiceStopped); }
 
 void Session::Sweep(int64_t now_ms) {
   if (state_ == State::kOpen &&

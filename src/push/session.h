@@ -48,6 +48,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnSlotMoved(const TopicState* state, uint32_t slot);
   // Periodic check: ping timeout, close-handshake deadline.
   void Sweep(int64_t now_ms);
+  // Maintenance or shutdown: the 501000 notice, then a close frame.
+  void CloseForService();
 
   size_t subscription_count() const { return subscriptions_.size(); }
 

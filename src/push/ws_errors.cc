@@ -9,8 +9,8 @@
 namespace kc::push {
 namespace {
 
-const std::array<WsErrorInfo, 15>& Table() {
-  static const std::array<WsErrorInfo, 15> table = {{
+const std::array<WsErrorInfo, 16>& Table() {
+  static const std::array<WsErrorInfo, 16> table = {{
 #define KC_WS_ERROR_ROW(name, code, message, closes) {WsError::name, code, message, closes},
       KC_WS_ERRORS(KC_WS_ERROR_ROW)
 #undef KC_WS_ERROR_ROW
@@ -18,6 +18,8 @@ const std::array<WsErrorInfo, 15>& Table() {
            kc::Describe(ErrorCode::kTooManyErrors).message, true},
       {WsError::kReceiveError, Numeric(ErrorCode::kReceiveError),
        kc::Describe(ErrorCode::kReceiveError).message, false},
+      {WsError::kServiceStopped, Numeric(ErrorCode::kServiceStopped),
+       kc::Describe(ErrorCode::kServiceStopped).message, true},
   }};
   return table;
 }

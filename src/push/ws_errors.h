@@ -34,8 +34,9 @@ enum class WsError {
   KC_WS_ERRORS(KC_WS_ERROR_ENUM)
 #undef KC_WS_ERROR_ENUM
   // From the gateway registry (core/error.h, section 6 of the seed):
-  kTooManyErrors,  // 420001, closes the session
-  kReceiveError,   // 420002: a frame that cannot be read as a JSON command
+  kTooManyErrors,   // 420001, closes the session
+  kReceiveError,    // 420002: a frame that cannot be read as a JSON command
+  kServiceStopped,  // 501000: maintenance or shutdown; closes the session
 };
 
 struct WsErrorInfo {

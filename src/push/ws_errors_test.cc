@@ -42,6 +42,10 @@ TEST(WsErrors, GatewayDisconnectCodesComeFromTheCoreRegistry) {
             "Too many errors, disconnected. Please try again later.");
   EXPECT_TRUE(Describe(WsError::kTooManyErrors).closes);
   EXPECT_EQ(Describe(WsError::kReceiveError).code, 420002);
+  EXPECT_EQ(Describe(WsError::kServiceStopped).code, 501000);
+  EXPECT_EQ(Describe(WsError::kServiceStopped).message,
+            "The service has stopped running. Please disconnect: exiting");
+  EXPECT_TRUE(Describe(WsError::kServiceStopped).closes);
 }
 
 TEST(WsErrors, EveryEnumeratorDescribesItself) {

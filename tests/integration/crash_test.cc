@@ -34,6 +34,7 @@
 #include "store/admin_inbox.h"
 #include "store/sqlite_journal.h"
 #include "test_client.h"
+#include "ws_test_client.h"
 
 extern char** environ;
 
@@ -109,7 +110,11 @@ class ServerProcess {
   }
   // Sends `signal` and waits for the process to end; returns its wait status.
   int Stop(int signal) {
-    ::kill(pid_, signal);
+    Signal(signal);
+    return Wait();
+  }
+  void Signal(int signal) { ::kill(pid_, signal); }
+  int Wait() {
     int status = 0;
     ::waitpid(pid_, &status, 0);
     pid_ = -1;
@@ -371,6 +376,169 @@ TEST_F(CrashTest, KillNineUnderLoadLosesNothingAcknowledged) {
   // A clean stop (sanitizer builds: no report) after all of this.
   const int status = again.Stop(SIGTERM);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "wait status " << status;
+}
+
+// Keys and trade funds for `count` users (through the CLI, server stopped).
+std::vector<User> FundedUsers(const std::string& data, int count, int64_t first_uid) {
+  std::vector<User> users;
+  for (int i = 0; i < count; ++i) {
+    User user;
+    user.uid = first_uid + i;
+    const auto created =
+        json::parse(RunCli("keys create --json --uid " + std::to_string(user.uid) +
+                           " --permissions General,Spot --passphrase stop-pass --data " + data));
+    user.key = {std::string(created.at("apiKey").as_string()),
+                std::string(created.at("secret").as_string()), "stop-pass"};
+    users.push_back(user);
+    for (const char* funds : {"--currency USDT --amount 1000000", "--currency BTC --amount 20"}) {
+      RunCli("accounts deposit --uid " + std::to_string(user.uid) + " " + funds +
+             " --account trade --data " + data);
+    }
+  }
+  return users;
+}
+
+// Signed orders from one thread per user until told to stop or the server is
+// gone; every answer's code is kept, and the orders acknowledged.
+class OrderLoad {
+ public:
+  OrderLoad(const boost::asio::ip::tcp::endpoint& endpoint, const std::vector<User>& users) {
+    for (size_t i = 0; i < users.size(); ++i) {
+      threads_.emplace_back([this, endpoint, user = users[i], i] {
+        TestClient client(endpoint);
+        std::mt19937 rng(static_cast<unsigned>(i + 7));
+        for (int n = 0; !stop_.load(); ++n) {
+          const bool buy = rng() % 2 == 0;
+          const std::string body = json::serialize(
+              json::object{{"clientOid", "stop-" + std::to_string(i) + "-" + std::to_string(n)},
+                           {"side", buy ? "buy" : "sell"},
+                           {"symbol", kSymbol},
+                           {"type", "limit"},
+                           {"price", std::to_string(59'995 + static_cast<int64_t>(rng() % 11))},
+                           {"size", "0.001"}});
+          testing::Reply reply;
+          try {
+            reply = Signed(client, user, http::verb::post, "/api/v1/hf/orders", body);
+          } catch (const std::exception&) {
+            return;  // refused or dropped: the server is no longer accepting
+          }
+          std::lock_guard lock(mu_);
+          codes_.insert(reply.code());
+          if (reply.code() == "200000") {
+            orders_.emplace_back(user.uid, std::string(reply.data().at("orderId").as_string()));
+          }
+        }
+      });
+    }
+  }
+  ~OrderLoad() { Join(); }
+  void Join() {
+    stop_ = true;
+    for (auto& thread : threads_) {
+      if (thread.joinable()) thread.join();
+    }
+  }
+  std::set<std::string> codes() {
+    std::lock_guard lock(mu_);
+    return codes_;
+  }
+  std::vector<std::pair<int64_t, std::string>> orders() {
+    std::lock_guard lock(mu_);
+    return orders_;
+  }
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::vector<std::thread> threads_;
+  std::mutex mu_;
+  std::set<std::string> codes_;
+  std::vector<std::pair<int64_t, std::string>> orders_;
+};
+
+// Every acknowledged order is in the journal (replayed offline).
+void ExpectJournaled(const std::string& journal_path,
+                     const std::vector<std::pair<int64_t, std::string>>& orders) {
+  engine::NullEventSink sink;
+  engine::Exchange replayed(engine::DefaultMarkets(), &sink);
+  store::SqliteJournal journal(journal_path);
+  journal.Replay([&](const engine::TimedCommand& c) { replayed.Apply(c); });
+  replayed.CheckInvariants();
+  for (const auto& [uid, id] : orders) {
+    const auto parsed = engine::OrderId::Parse(id);
+    ASSERT_TRUE(parsed) << id;
+    EXPECT_TRUE(replayed.FindOrder(static_cast<engine::Uid>(uid), *parsed))
+        << "acknowledged order " << id << " of " << uid << " lost";
+  }
+}
+
+// SIGTERM under load: the push session gets the 501000 notice and a close
+// frame, every request is answered (200000, or 501000 once closed), the
+// process exits 0, and every acknowledged order is journaled.
+TEST_F(CrashTest, SigtermDrainsNotifiesSessionsAndExitsZero) {
+  std::ofstream(config_) << "[demo]\ncreate_key = false\n[market_maker]\nenabled = false\n"
+                            "[server]\nshutdown_deadline_ms = 5000\n";
+  const std::vector<User> users = FundedUsers(data_, 2, 80001);
+  ServerProcess server(data_, config_);
+  store::AdminInbox inbox(journal_);
+  for (int i = 0; i < 500 && !inbox.Pending(1).empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  TestClient client(server.endpoint());
+  const auto bullet = client.Send(http::verb::post, "/api/v1/bullet-public", {});
+  ASSERT_EQ(bullet.code(), "200000") << bullet.body;
+  testing::WsTestClient push(
+      server.endpoint(),
+      "/?token=" + std::string(bullet.data().at("token").as_string()) + "&connectId=stop");
+  ASSERT_EQ(push.Read().at("type").as_string(), "welcome");
+
+  OrderLoad load(server.endpoint(), users);
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  server.Signal(SIGTERM);
+  const auto notice = push.Read(std::chrono::seconds(10));
+  EXPECT_EQ(notice.at("type").as_string(), "error");
+  EXPECT_EQ(notice.at("code").as_int64(), 501000);
+  EXPECT_EQ(notice.at("data").as_string(),
+            "The service has stopped running. Please disconnect: exiting");
+  EXPECT_TRUE(push.WaitClosed(std::chrono::seconds(10)));
+  EXPECT_EQ(push.close_code(), 1000) << "a close frame, not a dropped socket";
+  const int status = server.Wait();
+  load.Join();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "wait status " << status;
+  for (const std::string& code : load.codes()) {
+    EXPECT_TRUE(code == "200000" || code == "501000") << "answered " << code;
+  }
+  const auto orders = load.orders();
+  EXPECT_GT(orders.size(), 20u) << "too little load to mean anything";
+  ExpectJournaled(journal_, orders);
+}
+
+// A second signal during the graceful stop exits at once, and still nothing
+// acknowledged is lost (every answer waited for its journal sync).
+TEST_F(CrashTest, SecondSignalExitsAtOnceLosingNothingAcknowledged) {
+  std::ofstream(config_) << "[demo]\ncreate_key = false\n[market_maker]\nenabled = false\n"
+                            "[server]\nshutdown_deadline_ms = 60000\n";
+  const std::vector<User> users = FundedUsers(data_, 2, 81001);
+  ServerProcess server(data_, config_);
+  store::AdminInbox inbox(journal_);
+  for (int i = 0; i < 500 && !inbox.Pending(1).empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  // An open push session keeps the graceful stop waiting for its close
+  // handshake, which this client never answers.
+  TestClient client(server.endpoint());
+  const auto bullet = client.Send(http::verb::post, "/api/v1/bullet-public", {});
+  testing::WsTestClient push(
+      server.endpoint(),
+      "/?token=" + std::string(bullet.data().at("token").as_string()) + "&connectId=stop2");
+  OrderLoad load(server.endpoint(), users);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  server.Signal(SIGTERM);
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  server.Signal(SIGTERM);
+  const int status = server.Wait();
+  load.Join();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1) << "wait status " << status;
+  ExpectJournaled(journal_, load.orders());
 }
 
 }  // namespace
