@@ -54,6 +54,11 @@ inline constexpr BusinessError kWithdrawalNotCancelable{
     "400100", "withdrawal not exist or not allow to cancel"};
 inline constexpr BusinessError kWithdrawalNotExist{"400100", "withdrawal not exist."};
 
+// A new order while the exchange is cancel-only (the gateway's AccessPolicy
+// answers REST with the same code and text).
+inline constexpr BusinessError kSuspendedFromCreatingOrders{
+    "126009", "Trading pair is suspended from creating orders"};
+
 // A request refused either with a registry error or with a business error.
 class Refusal {
  public:

@@ -112,7 +112,7 @@ struct Server::Parts {
     api::AddBulletRoutes(routes, push);
     gateway.SetTrustedProxies(config.trusted_proxies);
     // The WS order API's desk reads its operations' weights from the routes above.
-    wsapi_desk = std::make_unique<WsApiDesk>(engine_loop, routes);
+    wsapi_desk = std::make_unique<WsApiDesk>(engine_loop, routes, service_state);
     wsapi = std::make_unique<wsapi::WsApiService>(
         config.wsapi,
         wsapi::ConnectCheck(authenticate, config.policy, service_state, config.wsapi.path),

@@ -21,7 +21,9 @@ wsapi::OpCost TwinCost(const gateway::RouteTable& routes, http::verb method,
 
 }  // namespace
 
-WsApiDesk::WsApiDesk(engine::CommandLoop& loop, const gateway::RouteTable& routes) : orders_(loop) {
+WsApiDesk::WsApiDesk(engine::CommandLoop& loop, const gateway::RouteTable& routes,
+                     const ServiceState& service)
+    : orders_(loop), service_(service) {
   auto cost = [this](SpotOp op) -> wsapi::OpCost& { return costs_[static_cast<size_t>(op)]; };
   cost(SpotOp::kOrder) = TwinCost(routes, http::verb::post, "/api/v1/hf/orders");
   cost(SpotOp::kSyncOrder) = TwinCost(routes, http::verb::post, "/api/v1/hf/orders/sync");
@@ -41,6 +43,10 @@ void WsApiDesk::Run(SpotOp op, int64_t uid, const boost::json::object& args,
   // The engine keys accounts by uid << 12: a uid it cannot hold is 400010, as on REST.
   if (uid <= 0 || uid > api::kMaxEngineUid) return call->Fail(Error(ErrorCode::kUidDenied));
   const auto engine_uid = static_cast<engine::Uid>(uid);
+  const bool places = op == SpotOp::kOrder || op == SpotOp::kSyncOrder || op == SpotOp::kModify;
+  if (places && service_.status() == ServiceStatus::kCancelOnly) {
+    return call->Respond(api::OpAnswer{api::kSuspendedFromCreatingOrders, nullptr});
+  }
   switch (op) {
     case SpotOp::kOrder:
       return orders_.Place(engine_uid, args, api::PlaceAnswer::kHf, call);

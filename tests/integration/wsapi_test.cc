@@ -617,6 +617,25 @@ TEST_F(WsApiOrders, BusinessRefusalsKeepIdAndOpAndCarryNoData) {
   EXPECT_EQ(RestOrder(order_id).at("active"), true);
 }
 
+TEST_F(WsApiOrders, CancelOnlyRefusesPlacingAndAmendingButCancels) {
+  auto placed = Call("k1", "spot.order", LimitBuy("before"));
+  ASSERT_EQ(placed.at("code"), "200000") << json::serialize(placed);
+  const std::string order_id(placed.at("data").at("orderId").as_string());
+  server_.server().service_state().Set(ServiceStatus::kCancelOnly, "listing");
+  for (const auto& [id, op] : {std::pair{"k2", "spot.order"}, std::pair{"k3", "spot.sync_order"}}) {
+    auto refused = Call(id, op, LimitBuy(id));
+    EXPECT_EQ(refused.at("code"), "126009") << json::serialize(refused);
+    EXPECT_EQ(refused.at("msg"), "Trading pair is suspended from creating orders");
+  }
+  auto amend = Call("k4", "spot.modify",
+                    {{"symbol", "BTC-USDT"}, {"orderId", order_id}, {"newPrice", "29000"}});
+  EXPECT_EQ(amend.at("code"), "126009") << json::serialize(amend);
+  auto canceled = Call("k5", "spot.cancel", {{"symbol", "BTC-USDT"}, {"orderId", order_id}});
+  EXPECT_EQ(canceled.at("code"), "200000") << json::serialize(canceled);
+  auto active = server_.Rest(user_, http::verb::get, "/api/v1/hf/orders/active?symbol=BTC-USDT");
+  EXPECT_TRUE(active.data().is_null() || active.data().as_array().empty()) << active.body;
+}
+
 TEST_F(WsApiOrders, PipelinedRequestsAreAnsweredById) {
   std::set<std::string> ids;
   for (int i = 0; i < 20; ++i) {
@@ -705,6 +724,17 @@ TEST(WsApiRegistry, CloseAllSendsTheCodeAndCloses) {
     EXPECT_EQ(frame.at("msg"), "The service has stopped running. Please disconnect: exiting");
     EXPECT_TRUE(client->WaitClosed());
   }
+}
+
+TEST(WsApiRegistry, MaintenanceOnARunningServerNotifiesAndClosesSessions) {
+  WsApiServer server;
+  User user = server.NewUser();
+  auto client = server.SignIn(user.key);
+  server.server().service_state().Set(ServiceStatus::kClose, "maintenance");
+  auto frame = client->Read();
+  EXPECT_EQ(frame.at("code"), "501000");
+  EXPECT_EQ(frame.at("msg"), "The service has stopped running. Please disconnect: exiting");
+  EXPECT_TRUE(client->WaitClosed());
 }
 
 TEST(WsApiRegistry, ClosedServiceRefusesNewSessionsWith501000) {
