@@ -283,6 +283,48 @@ void ReadAccessRules(const toml::table& table, Config& config) {
   Read(table, "rate_limit.per_connection", limits.per_connection);
 }
 
+// [[upstream]]: path_prefix and address required; names checked here,
+// addresses resolved when the server starts (upstream/upstreams.h).
+void ReadUpstreams(const toml::table& table, Config& config) {
+  ForEachTable(table, "upstream", [&](const toml::table& entry, const std::string& where) {
+    upstream::UpstreamOptions options;
+    Read(entry, "path_prefix", options.path_prefix);
+    Read(entry, "address", options.address);
+    Read(entry, "timeout_ms", options.timeout_ms);
+    Read(entry, "pool_size", options.pool_size);
+    Read(entry, "weight", options.weight);
+    Read(entry, "max_response_bytes", options.max_response_bytes);
+    std::string pool = "management";
+    Read(entry, "rate_pool", pool);
+    std::string permission = "General";
+    Read(entry, "permission", permission);
+    if (options.path_prefix.size() < 2 || options.path_prefix.front() != '/') {
+      throw std::runtime_error(where + ".path_prefix must be a path such as \"/api/v1/wallet\"");
+    }
+    if (!SplitHostPort(options.address))
+      throw std::runtime_error(where + ".address must be HOST:PORT");
+    if (options.timeout_ms == 0) throw std::runtime_error(where + ".timeout_ms must be positive");
+    if (options.pool_size == 0) throw std::runtime_error(where + ".pool_size must be positive");
+    auto parsed_pool = upstream::ParseRatePool(pool);
+    if (!parsed_pool) {
+      throw std::runtime_error(where +
+                               ".rate_pool must be public, spot, management, futures or earn");
+    }
+    options.rate_pool = *parsed_pool;
+    auto parsed_permission = upstream::ParsePermission(permission);
+    if (!parsed_permission) {
+      throw std::runtime_error(where + ".permission must be one permission name, e.g. General");
+    }
+    options.permission = *parsed_permission;
+    for (const upstream::UpstreamOptions& earlier : config.upstreams) {
+      if (earlier.path_prefix == options.path_prefix) {
+        throw std::runtime_error(where + ".path_prefix repeats " + options.path_prefix);
+      }
+    }
+    config.upstreams.push_back(std::move(options));
+  });
+}
+
 Config LoadConfig(const std::string& path) {
   Config config;
   toml::table table;
@@ -374,6 +416,7 @@ Config LoadConfig(const std::string& path) {
   Read(table, "wsapi.max_message_bytes", config.wsapi.max_message_bytes);
   Read(table, "wsapi.send_queue_bytes", config.wsapi.send_queue_bytes);
   ReadAccessRules(table, config);
+  ReadUpstreams(table, config);
   RefuseUnread(table, "", path);
   if (markets_error) std::rethrow_exception(markets_error);
   return config;

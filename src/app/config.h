@@ -14,6 +14,7 @@
 #include "gateway/authenticate.h"
 #include "gateway/rate_limit.h"
 #include "push/options.h"
+#include "upstream/options.h"
 #include "wsapi/options.h"
 
 namespace kc::app {
@@ -76,6 +77,8 @@ struct Config {
   std::vector<gateway::Partner> partners = gateway::DefaultPartners();
   gateway::PolicyOptions policy;         // [region], [[blacklist]], [policy]
   gateway::RateLimitOptions rate_limit;  // [rate_limit]
+  std::vector<upstream::UpstreamOptions>
+      upstreams;  // [[upstream]]: operator services behind kcgate
 };
 
 // Reads `path` over the defaults. Throws std::runtime_error naming the bad key.

@@ -130,6 +130,68 @@ spot = 10
   std::filesystem::remove(path);
 }
 
+TEST(Config, ReadsUpstreams) {
+  const auto path = std::filesystem::temp_directory_path() / "kcgate-config-upstream.toml";
+  std::ofstream(path) << R"([[upstream]]
+path_prefix = "/api/v1/wallet"
+address = "127.0.0.1:9001"
+timeout_ms = 250
+pool_size = 3
+rate_pool = "spot"
+weight = 7
+permission = "Transfer"
+max_response_bytes = 4096
+[[upstream]]
+path_prefix = "/svc/"
+address = "localhost:9002"
+)";
+  const Config config = LoadConfig(path.string());
+  ASSERT_EQ(config.upstreams.size(), 2u);
+  const upstream::UpstreamOptions& wallet = config.upstreams[0];
+  EXPECT_EQ(wallet.path_prefix, "/api/v1/wallet");
+  EXPECT_EQ(wallet.address, "127.0.0.1:9001");
+  EXPECT_EQ(wallet.timeout_ms, 250);
+  EXPECT_EQ(wallet.pool_size, 3u);
+  EXPECT_EQ(wallet.rate_pool, gateway::RatePool::kSpot);
+  EXPECT_EQ(wallet.weight, 7);
+  EXPECT_EQ(wallet.permission, gateway::Permission::kTransfer);
+  EXPECT_EQ(wallet.max_response_bytes, 4096u);
+  const upstream::UpstreamOptions defaults;
+  const upstream::UpstreamOptions& svc = config.upstreams[1];
+  EXPECT_EQ(svc.timeout_ms, defaults.timeout_ms);
+  EXPECT_EQ(svc.pool_size, defaults.pool_size);
+  EXPECT_EQ(svc.rate_pool, gateway::RatePool::kManagement);
+  EXPECT_EQ(svc.weight, 1);
+  EXPECT_EQ(svc.permission, gateway::Permission::kGeneral);
+  EXPECT_EQ(svc.max_response_bytes, defaults.max_response_bytes);
+  // Each bad entry is refused, naming the setting.
+  const std::pair<const char*, const char*> bad[] = {
+      {"address = \"127.0.0.1:1\"\n", "path_prefix"},
+      {"path_prefix = \"wallet\"\naddress = \"127.0.0.1:1\"\n", "path_prefix"},
+      {"path_prefix = \"/w\"\n", "address"},
+      {"path_prefix = \"/w\"\naddress = \"127.0.0.1\"\n", "address"},
+      {"path_prefix = \"/w\"\naddress = \"h:1\"\ntimeout_ms = 0\n", "timeout_ms"},
+      {"path_prefix = \"/w\"\naddress = \"h:1\"\npool_size = 0\n", "pool_size"},
+      {"path_prefix = \"/w\"\naddress = \"h:1\"\nrate_pool = \"vip\"\n", "rate_pool"},
+      {"path_prefix = \"/w\"\naddress = \"h:1\"\npermission = \"General,Spot\"\n", "permission"},
+      {"path_prefix = \"/w\"\naddress = \"h:1\"\nweight = -1\n", "weight"},
+      {"path_prefix = \"/w\"\naddress = \"h:1\"\ntimeout = 5\n", "timeout"},
+  };
+  for (const auto& [entry, named] : bad) {
+    std::ofstream(path) << "[[upstream]]\n" << entry;
+    try {
+      LoadConfig(path.string());
+      ADD_FAILURE() << "accepted " << entry;
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find(named), std::string::npos) << e.what();
+    }
+  }
+  std::ofstream(path) << "[[upstream]]\npath_prefix = \"/w\"\naddress = \"h:1\"\n"
+                      << "[[upstream]]\npath_prefix = \"/w\"\naddress = \"h:2\"\n";
+  EXPECT_THROW(LoadConfig(path.string()), std::runtime_error);
+  std::filesystem::remove(path);
+}
+
 TEST(Config, RejectsWrongTypesWithTheKeyName) {
   const auto path = std::filesystem::temp_directory_path() / "kcgate-config-test.toml";
   std::ofstream(path) << "[auth]\ntimestamp_window_ms = \"soon\"\n";

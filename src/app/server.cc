@@ -40,6 +40,7 @@
 #include "store/secret_box.h"
 #include "store/sqlite_journal.h"
 #include "store/status_store.h"
+#include "upstream/upstreams.h"
 #include "wsapi/service.h"
 
 namespace kc::app {
@@ -97,6 +98,7 @@ struct Server::Parts {
     api::AddDeadCancelRoutes(routes, engine_loop, clock);
     api::AddStopOrderRoutes(routes, engine_loop);
     api::AddListedDerivativesRoutes(routes, clock);
+    upstreams.AddRoutes(routes);  // [[upstream]]: operator services under their prefixes
     std::vector<boost::asio::io_context*> contexts;
     for (size_t i = 0; i < loops.size(); ++i) contexts.push_back(&loops.At(i));
     push.SetLoops(std::move(contexts));
@@ -176,6 +178,8 @@ struct Server::Parts {
   gateway::Gateway gateway;
   net::EventLoops loops;
   net::HttpServer http;
+  // After the loops: its idle connections close before the loops go.
+  upstream::Upstreams upstreams{config.upstreams};
   bool started = false;
 };
 

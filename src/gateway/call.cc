@@ -46,7 +46,11 @@ const std::string* Call::QueryParam(std::string_view name) const {
 void Call::Respond(ApiResponse response) {
   if (responded_.exchange(true, std::memory_order_acq_rel)) return;  // the first answer wins
   net::HttpResponse http_response(static_cast<http::status>(response.status), request_.version());
-  http_response.set(http::field::content_type, "application/json");
+  if (response.content_type.empty()) {
+    http_response.set(http::field::content_type, "application/json");
+  } else {
+    http_response.set(http::field::content_type, response.content_type);
+  }
   if (rate_limit_.limit >= 0) {
     http_response.set("gw-ratelimit-limit", std::to_string(rate_limit_.limit));
     http_response.set("gw-ratelimit-remaining", std::to_string(rate_limit_.remaining));

@@ -19,6 +19,12 @@ std::vector<std::string_view> Split(std::string_view path) {
   return segments;
 }
 
+// "/wallet" covers /wallet and /wallet/x, not /wallets; "/wallet/" covers /wallet/x.
+bool UnderPrefix(std::string_view path, std::string_view prefix) {
+  if (!path.starts_with(prefix)) return false;
+  return path.size() == prefix.size() || prefix.back() == '/' || path[prefix.size()] == '/';
+}
+
 bool IsParameter(std::string_view segment) {
   return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
@@ -62,8 +68,24 @@ void RouteTable::Add(Route route) {
   patterns_.insert(at, std::move(pattern));
 }
 
+void RouteTable::AddPrefix(Route route) {
+  if (route.pattern.empty() || route.pattern.front() != '/') std::abort();
+  for (const Route* existing : prefixes_) {
+    if (existing->method == route.method && existing->pattern == route.pattern) std::abort();
+  }
+  routes_.push_back(std::make_unique<Route>(std::move(route)));
+  const Route* added = routes_.back().get();
+  const auto at = std::upper_bound(
+      prefixes_.begin(), prefixes_.end(), added,
+      [](const Route* a, const Route* b) { return a->pattern.size() > b->pattern.size(); });
+  prefixes_.insert(at, added);
+}
+
 std::optional<RouteTable::Match> RouteTable::Find(boost::beast::http::verb method,
                                                   std::string_view path) const {
+  for (const Route* prefix : prefixes_) {
+    if (prefix->method == method && UnderPrefix(path, prefix->pattern)) return Match{prefix, {}};
+  }
   for (const auto& [exact_method, paths] : exact_) {
     if (exact_method != method) continue;
     if (auto it = paths.find(path); it != paths.end()) return Match{it->second, {}};

@@ -44,6 +44,10 @@ class RouteTable {
  public:
   // Aborts on a duplicate method + pattern: a programming error.
   void Add(Route route);
+  // A route for every path under `route.pattern`, a literal prefix ("/wallet"
+  // serves /wallet and /wallet/..., not /wallets): an operator's upstream
+  // service (upstream/). Prefixes win over the routes above, longest first.
+  void AddPrefix(Route route);
 
   struct Match {
     const Route* route = nullptr;
@@ -71,6 +75,7 @@ class RouteTable {
   // of methods: a linear scan finds it).
   std::vector<std::pair<boost::beast::http::verb, ExactPaths>> exact_;
   std::vector<Pattern> patterns_;
+  std::vector<const Route*> prefixes_;  // longest pattern first
 };
 
 }  // namespace kc::gateway

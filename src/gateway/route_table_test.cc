@@ -119,6 +119,27 @@ TEST(IpWhitelist, MatchesAddressesAndCidrBlocks) {
   EXPECT_FALSE(IpAllowed({"1.2.3.4"}, "not an ip"));
 }
 
+// Upstream prefixes: whole segments only, longest first, ahead of built-in routes.
+TEST(RouteTable, PrefixesMatchWholeSegmentsLongestFirst) {
+  RouteTable table = Table();
+  table.AddPrefix({.method = http::verb::get, .pattern = "/wallet", .handler = {}});
+  table.AddPrefix({.method = http::verb::get, .pattern = "/wallet/v2/", .handler = {}});
+  table.AddPrefix({.method = http::verb::get, .pattern = "/api/v1/orders/mine", .handler = {}});
+  auto pattern_of = [&](http::verb method, std::string_view path) -> std::string {
+    auto match = table.Find(method, path);
+    return match ? match->route->pattern : "none";
+  };
+  EXPECT_EQ(pattern_of(http::verb::get, "/wallet"), "/wallet");
+  EXPECT_EQ(pattern_of(http::verb::get, "/wallet/deposits/7"), "/wallet");
+  EXPECT_EQ(pattern_of(http::verb::get, "/wallets"), "none");
+  EXPECT_EQ(pattern_of(http::verb::get, "/wallet/v2/x"), "/wallet/v2/");
+  EXPECT_EQ(pattern_of(http::verb::get, "/wallet/v2"), "/wallet");
+  EXPECT_EQ(pattern_of(http::verb::post, "/wallet"), "none");
+  // The prefix takes a path a built-in pattern would have matched.
+  EXPECT_EQ(pattern_of(http::verb::get, "/api/v1/orders/mine"), "/api/v1/orders/mine");
+  EXPECT_EQ(pattern_of(http::verb::get, "/api/v1/orders/other"), "/api/v1/orders/{orderId}");
+}
+
 TEST(Permissions, ParseAndPrintInKucoinOrder) {
   auto parsed = Permissions::Parse("spot, General,withdrawal");
   ASSERT_TRUE(parsed);
