@@ -368,6 +368,11 @@ Config LoadConfig(const std::string& path) {
   config.service_status = *parsed_status;
   Read(table, "service.message", config.service_message);
   Read(table, "engine.deadline_ms", config.engine_deadline_ms);
+  Read(table, "engine.queue_high_water", config.engine_queue_high_water);
+  Read(table, "engine.max_in_flight", config.engine_max_in_flight);
+  if (config.engine_queue_high_water == 0 || config.engine_max_in_flight == 0) {
+    throw std::runtime_error("engine.queue_high_water and engine.max_in_flight must be positive");
+  }
   if (table.at_path("demo.funds")) config.demo_funds = ReadStrings(table, "demo.funds");
   Read(table, "journal.wal_autocheckpoint_pages", config.journal.wal_autocheckpoint_pages);
   Read(table, "journal.snapshot_every_commands", config.journal.snapshot_every_commands);

@@ -63,6 +63,12 @@ struct Config {
   // [demo] funds: credited once to the demo key's trade account ("AMOUNT CURRENCY").
   std::vector<std::string> demo_funds = {"10000 USDT", "1 BTC"};
   int64_t engine_deadline_ms = 10'000;  // [engine] deadline_ms: 504000 after this
+  // [engine] queue_high_water: commands waiting for the engine thread past
+  // which new engine-bound requests are shed at once with 503000.
+  size_t engine_queue_high_water = 1 << 16;
+  // [engine] max_in_flight: commands applied but not yet journaled past which
+  // the engine takes no new work (so its queue fills and sheds).
+  size_t engine_max_in_flight = 1 << 17;
   // [service]: the status at start (a `kcgate status set` row in the store wins).
   ServiceStatus service_status = ServiceStatus::kOpen;
   std::string service_message;

@@ -34,6 +34,8 @@ TEST(Config, ExampleFileStatesTheDefaults) {
   EXPECT_EQ(example.push.max_errors_per_window, defaults.push.max_errors_per_window);
   EXPECT_EQ(example.push.send_queue_bytes, defaults.push.send_queue_bytes);
   EXPECT_EQ(example.push.max_message_bytes, defaults.push.max_message_bytes);
+  EXPECT_EQ(example.engine_queue_high_water, defaults.engine_queue_high_water);
+  EXPECT_EQ(example.engine_max_in_flight, defaults.engine_max_in_flight);
   EXPECT_EQ(example.journal.wal_autocheckpoint_pages, defaults.journal.wal_autocheckpoint_pages);
   EXPECT_EQ(example.journal.snapshot_every_commands, defaults.journal.snapshot_every_commands);
   EXPECT_EQ(example.journal.snapshot_every_ms, defaults.journal.snapshot_every_ms);
@@ -126,6 +128,17 @@ spot = 10
   EXPECT_EQ(config.rate_limit.spot, 10);
   EXPECT_EQ(config.trusted_proxies, (std::vector<std::string>{"10.0.0.0/8", "192.0.2.1"}));
   std::ofstream(path) << "[[partners]]\nid = \"x\"\n";
+  EXPECT_THROW(LoadConfig(path.string()), std::runtime_error);
+  std::filesystem::remove(path);
+}
+
+TEST(Config, ReadsEngineThresholds) {
+  const auto path = std::filesystem::temp_directory_path() / "kcgate-config-engine.toml";
+  std::ofstream(path) << "[engine]\nqueue_high_water = 8\nmax_in_flight = 3\n";
+  const Config config = LoadConfig(path.string());
+  EXPECT_EQ(config.engine_queue_high_water, 8u);
+  EXPECT_EQ(config.engine_max_in_flight, 3u);
+  std::ofstream(path) << "[engine]\nqueue_high_water = 0\n";
   EXPECT_THROW(LoadConfig(path.string()), std::runtime_error);
   std::filesystem::remove(path);
 }

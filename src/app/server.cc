@@ -64,6 +64,8 @@ struct Server::Parts {
         engine_loop(config.markets ? *config.markets : engine::DefaultMarkets(),
                     engine::ExchangeOptions{}, &journal, &feed, &engine_clock,
                     engine::CommandLoopOptions{
+                        .high_water = config.engine_queue_high_water,
+                        .max_in_flight = config.engine_max_in_flight,
                         .reply_deadline = std::chrono::milliseconds(config.engine_deadline_ms)}),
         gateway(routes, pipeline),
         loops(config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency())),
