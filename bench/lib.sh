@@ -125,7 +125,7 @@ start_kcgate() {
   local cpus=$1 dir=$2 line
   shift 2
   start_server "$cpus" "$dir/kcgate.out" "$@" "$kcgate" --config "$dir/kcgate.toml" \
-    --listen 127.0.0.1:0 --data "$dir/data"
+    --listen 127.0.0.1:0 --admin-listen 127.0.0.1:0 --data "$dir/data"
   if ! line=$(wait_for_line "$dir/kcgate.out" '^kcgate listening on ' "${pids[-1]}" 120); then
     echo "kcgate did not start:" >&2
     cat "$dir/kcgate.out" >&2

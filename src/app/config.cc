@@ -1,6 +1,8 @@
 #include "app/config.h"
 
 #include <toml++/toml.h>
+
+#include <boost/asio/ip/address.hpp>
 #include <charconv>
 #include <exception>
 #include <stdexcept>
@@ -420,11 +422,34 @@ Config LoadConfig(const std::string& path) {
   Read(table, "wsapi.max_in_flight", config.wsapi.max_in_flight);
   Read(table, "wsapi.max_message_bytes", config.wsapi.max_message_bytes);
   Read(table, "wsapi.send_queue_bytes", config.wsapi.send_queue_bytes);
+  if (table.at_path("admin.listen")) {
+    std::string admin_listen;
+    Read(table, "admin.listen", admin_listen);
+    if (!admin_listen.empty() && !SplitHostPort(admin_listen)) {
+      throw std::runtime_error("admin.listen must be HOST:PORT or \"\"");
+    }
+    config.admin.listen = admin_listen;
+  }
+  Read(table, "admin.token", config.admin.token);
+  if (table.at_path("lab.explain")) {
+    bool explain = false;
+    Read(table, "lab.explain", explain);
+    config.lab.explain = explain;
+  }
   ReadAccessRules(table, config);
   ReadUpstreams(table, config);
   RefuseUnread(table, "", path);
   if (markets_error) std::rethrow_exception(markets_error);
   return config;
+}
+
+bool ExplainSignatures(const Config& config) {
+  if (config.lab.explain) return *config.lab.explain;
+  auto host_port = SplitHostPort(config.listen);
+  if (!host_port) return false;
+  boost::system::error_code ec;
+  const auto address = boost::asio::ip::make_address(host_port->first, ec);
+  return !ec && address.is_loopback();
 }
 
 std::optional<std::pair<std::string, uint16_t>> SplitHostPort(const std::string& listen) {

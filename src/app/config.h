@@ -42,6 +42,21 @@ struct JournalConfig {
   bool keep_all_batches = false;
 };
 
+// [admin]: the admin listener (admin/router.h): the test lab's control API.
+struct AdminConfig {
+  // "HOST:PORT"; "" disables it. Unset: 127.0.0.1:8090 under the kcgate
+  // command, off for a Server built in-process from Config{} (tests).
+  std::optional<std::string> listen;
+  std::string token;  // "": generated into <data>/admin.token (mode 0600)
+};
+
+// [lab]: the test lab's switches on the KuCoin listener.
+struct LabConfig {
+  // kc-explain on 400005/400004 (gateway/explain.h). Unset: on when the
+  // KuCoin listener is a loopback address, off otherwise (ExplainSignatures).
+  std::optional<bool> explain;
+};
+
 struct Config {
   std::string listen = "127.0.0.1:8080";
   std::string data_dir = "./data";
@@ -85,7 +100,12 @@ struct Config {
   gateway::RateLimitOptions rate_limit;  // [rate_limit]
   std::vector<upstream::UpstreamOptions>
       upstreams;  // [[upstream]]: operator services behind kcgate
+  AdminConfig admin;                     // [admin]
+  LabConfig lab;                         // [lab]
 };
+
+// [lab] explain, or its default: on for a loopback KuCoin listener.
+bool ExplainSignatures(const Config& config);
 
 // Reads `path` over the defaults. Throws std::runtime_error naming the bad key.
 Config LoadConfig(const std::string& path);

@@ -339,3 +339,51 @@ TEST(Config, SplitsHostAndPort) {
 
 }  // namespace
 }  // namespace kc::app
+
+namespace kc::app {
+namespace {
+
+TEST(Config, ReadsTheAdminListener) {
+  const auto path = std::filesystem::temp_directory_path() / "kcgate-config-admin-test.toml";
+  EXPECT_FALSE(Config{}.admin.listen.has_value());  // off in-process unless asked for
+  std::ofstream(path) << "[admin]\nlisten = \"127.0.0.1:9999\"\ntoken = \"lab-token\"\n";
+  Config config = LoadConfig(path.string());
+  EXPECT_EQ(config.admin.listen, "127.0.0.1:9999");
+  EXPECT_EQ(config.admin.token, "lab-token");
+  std::ofstream(path) << "[admin]\nlisten = \"\"\n";
+  EXPECT_EQ(LoadConfig(path.string()).admin.listen, "");  // disabled
+  std::ofstream(path) << "[admin]\nlisten = \"nowhere\"\n";
+  try {
+    LoadConfig(path.string());
+    FAIL() << "accepted a listen address without a port";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("admin.listen"), std::string::npos);
+  }
+  std::filesystem::remove(path);
+}
+
+}  // namespace
+}  // namespace kc::app
+
+namespace kc::app {
+namespace {
+
+TEST(Config, ExplainDefaultsToLoopbackListenersAndIsConfigurable) {
+  Config config;
+  config.listen = "127.0.0.1:8080";
+  EXPECT_TRUE(ExplainSignatures(config));
+  config.listen = "0.0.0.0:8080";
+  EXPECT_FALSE(ExplainSignatures(config));
+  config.listen = "[::1]:8080";
+  EXPECT_TRUE(ExplainSignatures(config));
+  const auto path = std::filesystem::temp_directory_path() / "kcgate-config-lab-test.toml";
+  std::ofstream(path) << "[lab]\nexplain = false\n";
+  Config off = LoadConfig(path.string());
+  EXPECT_FALSE(ExplainSignatures(off));
+  std::ofstream(path) << "[server]\nlisten = \"0.0.0.0:8080\"\n[lab]\nexplain = true\n";
+  EXPECT_TRUE(ExplainSignatures(LoadConfig(path.string())));
+  std::filesystem::remove(path);
+}
+
+}  // namespace
+}  // namespace kc::app

@@ -13,6 +13,7 @@
 
 #include "app/config.h"
 #include "app/demo_key.h"
+#include "app/lab_cli.h"
 #include "app/server.h"
 #include "engine/markets.h"
 #include "store/admin_inbox.h"
@@ -85,6 +86,13 @@ int Serve(const Config& config) {
               << " --currency USDT --amount 10000 --account trade\n"
               << "More keys: build/release/src/app/kcgate keys create --data " << config.data_dir
               << " --uid 10000002 --permissions General,Spot --passphrase YOURPASS\n";
+  }
+  if (auto admin = server.admin_endpoint()) {
+    std::cout << "\nadmin API on http://" << admin->address().to_string() << ":" << admin->port()
+              << "/admin/v1/ (the test lab)\n"
+              << "  token:      " << server.admin_token() << "\n"
+              << "  e.g. curl -s -H 'Authorization: Bearer " << server.admin_token() << "' http://"
+              << admin->address().to_string() << ":" << admin->port() << "/admin/v1/status; echo\n";
   }
   std::cout << "Press Ctrl-C to stop." << std::endl;
 
@@ -191,6 +199,15 @@ int main(int argc, char** argv) {
   cli.add_option("--config", config_file, "TOML configuration file")->check(CLI::ExistingFile);
   cli.add_option("--data", data_dir, "data directory (default ./data)");
   cli.add_option("--listen", listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
+  std::string admin_listen;
+  bool admin_listen_set = false;
+  cli.add_option_function<std::string>(
+      "--admin-listen",
+      [&](const std::string& value) {
+        admin_listen = value;
+        admin_listen_set = true;
+      },
+      "HOST:PORT of the admin API (default 127.0.0.1:8090; \"\" turns it off)");
   bool no_market_maker = false;
   cli.add_flag("--no-market-maker", no_market_maker,
                "do not run the built-in market maker (the demo market)");
@@ -246,14 +263,18 @@ int main(int argc, char** argv) {
   status_set->add_option("--msg", status_message, "the message /api/v1/status shows");
   status_set->add_option("--data", data_dir, "data directory (default ./data)");
 
+  kc::app::LabCli lab(cli);
+
   CLI11_PARSE(cli, argc, argv);
 
   try {
     Config config = config_file.empty() ? Config{} : kc::app::LoadConfig(config_file);
     if (!data_dir.empty()) config.data_dir = data_dir;
     if (!listen.empty()) config.listen = listen;
+    if (admin_listen_set) config.admin.listen = admin_listen;
     if (deposit->parsed()) return Deposit(config, deposit_request, as_json);
     if (status_set->parsed()) return SetStatus(config, status_name, status_message);
+    if (lab.parsed()) return lab.Run(config.data_dir);
     if (!keys->parsed() && !status->parsed()) {
       // The demo market runs unless the config file or the flag turns it off.
       if (no_market_maker) {
@@ -261,6 +282,7 @@ int main(int argc, char** argv) {
       } else if (!config.market_maker.enabled.has_value()) {
         config.market_maker.enabled = true;
       }
+      if (!config.admin.listen) config.admin.listen = "127.0.0.1:8090";
       return Serve(config);
     }
 

@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "admin/router.h"
+#include "admin/token.h"
 #include "api/account_routes.h"
 #include "api/bullet_routes.h"
 #include "api/dead_cancel_routes.h"
@@ -30,6 +32,13 @@
 #include "gateway/authenticate.h"
 #include "gateway/gateway.h"
 #include "gateway/rate_limit.h"
+#include "lab/account_routes.h"
+#include "lab/clock_routes.h"
+#include "lab/fault_routes.h"
+#include "lab/fault_stage.h"
+#include "lab/lab_clock.h"
+#include "lab/limits_routes.h"
+#include "lab/status_routes.h"
 #include "net/event_loops.h"
 #include "net/http_server.h"
 #include "push/feed.h"
@@ -52,12 +61,14 @@ std::string DatabasePath(const Config& config) {
 struct Server::Parts {
   Parts(Config c, const Clock* external_clock)
       : config(std::move(c)),
-        clock(external_clock ? *external_clock : system_clock),
+        lab_clock(external_clock ? *external_clock : system_clock, time_shift),
+        clock(lab_clock),
         box(PrepareDataDir(config)),
         keys(DatabasePath(config), box),
-        authenticate(keys, clock,
-                     gateway::AuthOptions{config.timestamp_window_ms, config.partners,
-                                          config.v3_only, config.v3_only_paths}),
+        authenticate(
+            keys, clock,
+            gateway::AuthOptions{config.timestamp_window_ms, config.partners, config.v3_only,
+                                 config.v3_only_paths, ExplainSignatures(config)}),
         admission(service_state, config.policy),
         access_policy(service_state, config.policy),
         rate_limit(rate_counters, clock, config.rate_limit),
@@ -87,6 +98,7 @@ struct Server::Parts {
     pipeline.AddStage(authenticate);
     pipeline.AddStage(access_policy);
     pipeline.AddStage(rate_limit);
+    pipeline.AddStage(fault_stage);  // the test lab's rules; one atomic load when none
     api::AddSystemRoutes(routes, clock, service_state);
     api::AddUserRoutes(routes, keys);
     api::AddMarketRoutes(routes, engine_loop, clock);
@@ -136,6 +148,23 @@ struct Server::Parts {
            }
            push.OnUpgrade(std::move(request), std::move(stream), peer.ip);
          }});
+    if (config.admin.listen && !config.admin.listen->empty()) AddAdminRoutes();
+  }
+
+  // The admin listener's control API (the test lab, issue 13).
+  void AddAdminRoutes() {
+    admin_token = admin::LoadOrCreateToken(config.admin.token, config.data_dir);
+    admin_router = std::make_unique<admin::Router>(admin_token);
+    lab::AddAccountRoutes(
+        *admin_router, lab::AccountParts{DatabasePath(config), store::JournalPath(config.data_dir),
+                                         box, keys, engine_loop, clock});
+    lab::AddStatusRoutes(*admin_router, DatabasePath(config), service_state, clock);
+    lab::AddFaultRoutes(*admin_router, faults);
+    lab::AddLimitsRoutes(*admin_router, rate_limit);
+    lab::AddClockRoutes(*admin_router, time_shift, system_clock, [this] {
+      // Wakes the engine: it may sleep until a GTT expiry reckoned in the old time.
+      engine_loop.SubmitQuery([](const engine::Exchange&) { return engine::CommandLoop::Reply(); });
+    });
   }
 
   static store::SecretBox PrepareDataDir(const Config& config) {
@@ -145,6 +174,10 @@ struct Server::Parts {
 
   Config config;
   SystemClock system_clock;
+  // Server time: the real clock shifted by the test lab (admin API), for
+  // the gateway and the engine alike (lab/lab_clock.h).
+  lab::TimeShift time_shift;
+  lab::ServerClock lab_clock;
   const Clock& clock;
   store::SecretBox box;
   store::KeyDirectory keys;
@@ -161,7 +194,7 @@ struct Server::Parts {
   // Engine events -> push messages, published through the hub.
   push::MarketFeed feed{config.markets ? *config.markets : engine::DefaultMarkets(),
                         &push.publisher()};
-  engine::SystemClock engine_clock;
+  lab::EngineClock engine_clock{time_shift};
   gateway::RouteTable routes;
   gateway::Pipeline pipeline;
   gateway::Authenticate authenticate;
@@ -169,6 +202,8 @@ struct Server::Parts {
   gateway::Admission admission;
   gateway::AccessPolicy access_policy;
   gateway::RateLimit rate_limit;
+  lab::FaultBook faults;  // the test lab's fault rules (admin API)
+  lab::FaultStage fault_stage{faults};
   engine::CommandLoop engine_loop;
   push::FeedTimer feed_timer{&feed, &engine_loop, &engine_clock};  // throttled topics
   store::InboxPoller inbox{store::JournalPath(config.data_dir), engine_loop.exchange().markets(),
@@ -182,6 +217,13 @@ struct Server::Parts {
   net::HttpServer http;
   // After the loops: its idle connections close before the loops go.
   upstream::Upstreams upstreams{config.upstreams};
+  // The admin listener, on a loop of its own: a control call that waits (a
+  // deposit becoming durable, a reset) never holds up trading traffic.
+  std::string admin_token;
+  std::unique_ptr<admin::Router> admin_router;
+  std::unique_ptr<net::EventLoops> admin_loops;
+  std::unique_ptr<net::HttpServer> admin_http;
+  std::optional<boost::asio::ip::tcp::endpoint> admin_endpoint;
   bool started = false;
 };
 
@@ -215,6 +257,21 @@ boost::asio::ip::tcp::endpoint Server::Start() {
     }
   }
   parts_->loops.Start();
+  if (parts_->admin_router) {
+    auto admin = SplitHostPort(*parts_->config.admin.listen);
+    if (!admin) throw std::runtime_error("admin listen must be HOST:PORT");
+    auto admin_address = boost::asio::ip::make_address(admin->first, ec);
+    if (ec) throw std::runtime_error("admin listen: not an IP address: " + admin->first);
+    parts_->admin_loops = std::make_unique<net::EventLoops>(1);
+    parts_->admin_http = std::make_unique<net::HttpServer>(
+        *parts_->admin_loops, *parts_->admin_router,
+        net::HttpLimits{16 * 1024, 1024 * 1024, std::chrono::milliseconds(30'000)});
+    parts_->admin_endpoint = parts_->admin_http->Listen({admin_address, admin->second});
+    admin::WriteAdminUrl(parts_->config.data_dir,
+                         "http://" + parts_->admin_endpoint->address().to_string() + ":" +
+                             std::to_string(parts_->admin_endpoint->port()));
+    parts_->admin_loops->Start();
+  }
   parts_->started = true;
   return bound;
 }
@@ -245,6 +302,9 @@ void Server::Shutdown(std::chrono::milliseconds deadline) {
 void Server::Stop() {
   if (!parts_->started) return;
   parts_->started = false;
+  // The admin API first: its calls wait on the engine.
+  if (parts_->admin_http) parts_->admin_http->Close();
+  if (parts_->admin_loops) parts_->admin_loops->Stop();
   // Producers first, then the engine (it drains what is queued; completions
   // still reach clients and events still reach the hub while the loops run),
   // then the loops and the sessions on them.
@@ -276,5 +336,10 @@ engine::CommandLoop& Server::engine_loop() { return parts_->engine_loop; }
 ServiceState& Server::service_state() { return parts_->service_state; }
 push::PushService& Server::push_service() { return parts_->push; }
 wsapi::WsApiService& Server::wsapi_service() { return *parts_->wsapi; }
+admin::Router* Server::admin_router() { return parts_->admin_router.get(); }
+std::optional<boost::asio::ip::tcp::endpoint> Server::admin_endpoint() const {
+  return parts_->admin_endpoint;
+}
+const std::string& Server::admin_token() const { return parts_->admin_token; }
 
 }  // namespace kc::app

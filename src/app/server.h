@@ -6,10 +6,16 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "app/config.h"
 #include "core/clock.h"
 #include "core/service_state.h"
+
+namespace kc::admin {
+class Router;
+}  // namespace kc::admin
 
 namespace kc::engine {
 class CommandLoop;
@@ -62,6 +68,12 @@ class Server {
   push::PushService& push_service();
   // The WebSocket order API (its CloseAll ends every session, e.g. with 501000).
   wsapi::WsApiService& wsapi_service();
+  // The admin listener ([admin] listen): its router (routes may be added
+  // until Start; null when the listener is off), its bound endpoint (after
+  // Start) and its bearer token.
+  admin::Router* admin_router();
+  std::optional<boost::asio::ip::tcp::endpoint> admin_endpoint() const;
+  const std::string& admin_token() const;
 
  private:
   struct Parts;

@@ -1,5 +1,7 @@
 #include "gateway/authenticate.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/network_v4.hpp>
@@ -7,6 +9,7 @@
 #include <charconv>
 
 #include "gateway/credentials.h"
+#include "gateway/explain.h"
 #include "gateway/query.h"
 #include "gateway/signature.h"
 
@@ -136,6 +139,15 @@ StageResult Authenticate::Run(Call& call) {
                                 call.target(), call.body());
       });
   if (!key) {
+    if (options_.explain && (key.error().code() == ErrorCode::kInvalidSign ||
+                             key.error().code() == ErrorCode::kInvalidPassphrase)) {
+      std::string explain = key.error().code() == ErrorCode::kInvalidSign
+                                ? ExplainSignature(*credentials, call.request().method_string(),
+                                                   call.target(), call.body())
+                                : ExplainPassphrase(*credentials);
+      spdlog::debug("request {}: kc-explain {}", call.id(), explain);
+      call.AddHeader("kc-explain", std::move(explain));
+    }
     call.Fail(key.error());
     return StageResult::kResponded;
   }

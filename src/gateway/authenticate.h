@@ -40,6 +40,8 @@ struct AuthOptions {
   std::vector<Partner> partners;
   V3Only v3_only = V3Only::kListed;
   std::vector<std::string> v3_only_paths;  // with kListed: "/api/v3/" marks a family
+  // [lab] explain: 400005 and 400004 carry kc-explain (gateway/explain.h).
+  bool explain = false;
 };
 
 // Whether `route` needs a version 3 key under `options`.

@@ -45,6 +45,7 @@ const std::string* Call::QueryParam(std::string_view name) const {
 
 void Call::Respond(ApiResponse response) {
   if (responded_.exchange(true, std::memory_order_acq_rel)) return;  // the first answer wins
+  if (replacement_) response = std::move(*replacement_);
   net::HttpResponse http_response(static_cast<http::status>(response.status), request_.version());
   if (response.content_type.empty()) {
     http_response.set(http::field::content_type, "application/json");
@@ -56,6 +57,7 @@ void Call::Respond(ApiResponse response) {
     http_response.set("gw-ratelimit-remaining", std::to_string(rate_limit_.remaining));
     http_response.set("gw-ratelimit-reset", std::to_string(rate_limit_.reset_ms));
   }
+  for (const auto& [name, value] : extra_headers_) http_response.set(name, value);
   http_response.body() = std::move(response.body);
   responder_.Send(std::move(http_response));
 }

@@ -8,6 +8,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/error.h"
 #include "gateway/api_key.h"
@@ -57,6 +59,18 @@ class Call : public std::enable_shared_from_this<Call> {
   void Respond(ApiResponse response);
   void Fail(const Error& error) { Respond(ApiResponse::Fail(error)); }
   bool responded() const { return responded_.load(std::memory_order_acquire); }
+  // The test lab's faults (lab/fault_stage.h). Drop: no answer, the
+  // connection closes. ReplaceAnswer: before the handler runs; whatever it
+  // answers, the client gets `answer` (the request executed, the client saw
+  // a failure).
+  // An extra response header (the lab's kc-explain).
+  void AddHeader(std::string name, std::string value) {
+    extra_headers_.emplace_back(std::move(name), std::move(value));
+  }
+  void Drop() { responded_.store(true, std::memory_order_release); }
+  void ReplaceAnswer(ApiResponse answer) {
+    replacement_ = std::make_unique<ApiResponse>(std::move(answer));
+  }
 
   // Pipeline bookkeeping: the next stage to run.
   size_t next_stage = 0;
@@ -78,6 +92,8 @@ class Call : public std::enable_shared_from_this<Call> {
     int64_t reset_ms = 0;
   } rate_limit_;
   std::atomic<bool> responded_{false};
+  std::unique_ptr<ApiResponse> replacement_;  // set before the handler runs
+  std::vector<std::pair<std::string, std::string>> extra_headers_;
 };
 
 }  // namespace kc::gateway

@@ -30,6 +30,44 @@ RateDecision MemoryRateLimits::Consume(std::string_view bucket, int64_t weight, 
   return decision;
 }
 
+RateDecision MemoryRateLimits::Peek(std::string_view bucket, int64_t limit, int64_t window_ms,
+                                    int64_t now_ms) {
+  Shard& shard = shards_[std::hash<std::string_view>{}(bucket) % kShards];
+  std::lock_guard lock(shard.mutex);
+  RateDecision decision{true, limit, limit, window_ms};
+  auto it = shard.windows.find(std::string(bucket));
+  if (it == shard.windows.end() || now_ms - it->second.start_ms >= window_ms ||
+      now_ms < it->second.start_ms) {
+    return decision;  // the next request opens a fresh window
+  }
+  decision.remaining = limit - it->second.used;
+  decision.allowed = decision.remaining > 0;
+  decision.reset_ms = it->second.start_ms + window_ms - now_ms;
+  return decision;
+}
+
+void MemoryRateLimits::Clear() {
+  for (Shard& shard : shards_) {
+    std::lock_guard lock(shard.mutex);
+    shard.windows.clear();
+  }
+}
+
+std::vector<RateLimit::PoolView> RateLimit::View(std::string_view owner) const {
+  std::vector<PoolView> out;
+  const bool by_ip = owner.starts_with("ip:");
+  const int64_t now = clock_.NowMs();
+  for (RatePool pool : {RatePool::kPublic, RatePool::kSpot, RatePool::kManagement,
+                        RatePool::kFutures, RatePool::kEarn}) {
+    if ((pool == RatePool::kPublic) != by_ip) continue;
+    std::string bucket(owner);
+    bucket += ':';
+    bucket += std::to_string(static_cast<int>(pool));
+    out.push_back({pool, backend_.Peek(bucket, PoolLimit(pool), options_.window_ms, now)});
+  }
+  return out;
+}
+
 int64_t RateLimit::PoolLimit(RatePool pool) const {
   switch (pool) {
     case RatePool::kPublic:

@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/error.h"
@@ -34,12 +35,23 @@ class RateLimitBackend {
   // window (which starts at the bucket's first use and lasts `window_ms`).
   virtual RateDecision Consume(std::string_view bucket, int64_t weight, int64_t limit,
                                int64_t window_ms, int64_t now_ms) = 0;
+  // The decision a request of weight 0 would get now, spending nothing (the
+  // test lab's limits view). The default starts the window as a request would.
+  virtual RateDecision Peek(std::string_view bucket, int64_t limit, int64_t window_ms,
+                            int64_t now_ms) {
+    return Consume(bucket, 0, limit, window_ms, now_ms);
+  }
+  // Forgets every window (the test lab's limits reset).
+  virtual void Clear() {}
 };
 
 class MemoryRateLimits final : public RateLimitBackend {
  public:
   RateDecision Consume(std::string_view bucket, int64_t weight, int64_t limit, int64_t window_ms,
                        int64_t now_ms) override;
+  RateDecision Peek(std::string_view bucket, int64_t limit, int64_t window_ms,
+                    int64_t now_ms) override;
+  void Clear() override;
 
  private:
   struct Window {
@@ -87,6 +99,15 @@ class RateLimit final : public Stage {
   std::optional<Error> Consume(std::string_view owner, RatePool pool, int64_t weight,
                                uint64_t connection_id, RateDecision* pool_decision);
   static std::string UidOwner(int64_t uid) { return "uid:" + std::to_string(uid); }
+  // Each pool of `owner` as its next request would see it (the test lab's
+  // limits view): Public for an "ip:" owner, the UID pools for a "uid:" one.
+  struct PoolView {
+    RatePool pool;
+    RateDecision decision;
+  };
+  std::vector<PoolView> View(std::string_view owner) const;
+  // Every window forgotten: the next requests start afresh.
+  void ResetWindows() { backend_.Clear(); }
   const RateLimitOptions& options() const { return options_; }
 
  private:

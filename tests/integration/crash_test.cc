@@ -75,8 +75,9 @@ class ServerProcess {
     posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
     posix_spawn_file_actions_addclose(&actions, fds[0]);
     const std::string bin = KC_KCGATE_BIN;
-    std::vector<std::string> args = {bin,      "--listen", "127.0.0.1:0", "--data",
-                                     data_dir, "--config", config_file};
+    std::vector<std::string> args = {bin,         "--listen",       "127.0.0.1:0",
+                                     "--data",    data_dir,         "--config",
+                                     config_file, "--admin-listen", "127.0.0.1:0"};
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);

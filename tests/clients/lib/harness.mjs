@@ -219,6 +219,24 @@ class KcgateServer {
     }
     return { status: res.status, headers: res.headers, body: parsed, text: raw };
   }
+
+  // A call to the admin API (the test lab) with this server's token.
+  // Returns { status, body } (body parsed from JSON).
+  async admin(method, path, body) {
+    const res = await fetch(this.adminUrl + path, {
+      method,
+      headers: { Authorization: `Bearer ${this.adminToken}`, 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let parsed;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    return { status: res.status, body: parsed, text };
+  }
 }
 
 // Starts kcgate on 127.0.0.1:0 with a fresh data dir and no demo key.
@@ -230,7 +248,9 @@ export async function startKcgate({ config = '', args = [], dataDir: reuse } = {
   // The demo key and market maker stay off unless the test configures them.
   const demo = /^\s*\[demo\]/m.test(config) ? '' : '[demo]\ncreate_key = false\n';
   const marketMaker = /^\s*\[market_maker\]/m.test(config) ? '' : '[market_maker]\nenabled = false\n';
-  await writeFile(configFile, `${demo}${marketMaker}${config}`);
+  // The admin API (the test lab) on a port of its own, so servers run side by side.
+  const admin = /^\s*\[admin\]/m.test(config) ? '' : '[admin]\nlisten = "127.0.0.1:0"\n';
+  await writeFile(configFile, `${demo}${marketMaker}${admin}${config}`);
 
   const proc = spawn(KCGATE_BIN,
     ['--listen', '127.0.0.1:0', '--data', dataDir, '--config', configFile, ...args],
@@ -261,7 +281,14 @@ export async function startKcgate({ config = '', args = [], dataDir: reuse } = {
         if (server.baseUrl) return;
         seen += chunk.toString();
         const m = /kcgate listening on (http:\/\/127\.0\.0\.1:(\d+))/.exec(seen);
-        if (m) {
+        // The admin API's lines come before "Press Ctrl-C" (absent when it is off).
+        if (m && /Press Ctrl-C/.test(seen)) {
+          const adminUrl = /admin API on (http:\/\/[0-9.]+:\d+)/.exec(seen);
+          const adminToken = /^\s*token:\s+(\S+)/m.exec(seen);
+          if (adminUrl && adminToken) {
+            server.adminUrl = adminUrl[1];
+            server.adminToken = adminToken[1];
+          }
           clearTimeout(timer);
           resolveUrl(m[1]);
         }
