@@ -99,9 +99,9 @@ struct Config {
   gateway::PolicyOptions policy;         // [region], [[blacklist]], [policy]
   gateway::RateLimitOptions rate_limit;  // [rate_limit]
   std::vector<upstream::UpstreamOptions>
-      upstreams;  // [[upstream]]: operator services behind kcgate
-  AdminConfig admin;                     // [admin]
-  LabConfig lab;                         // [lab]
+      upstreams;      // [[upstream]]: operator services behind kcgate
+  AdminConfig admin;  // [admin]
+  LabConfig lab;      // [lab]
 };
 
 // [lab] explain, or its default: on for a loopback KuCoin listener.
