@@ -53,8 +53,10 @@ describe('test lab: the server clock', { timeout: 30_000 }, () => {
     try {
       const plain = ccxtKucoin(kc.server.baseUrl, key, { options: { fetchMarkets: { types: ['spot'] } } });
       exchanges.push(plain);
-      await plain.loadMarkets(false, { marginables: false });
-      const e = await rejection(() => plain.fetchBalance());
+      const e = await rejection(async () => {
+        await plain.loadMarkets(false, { marginables: false });  // its private UTA probe signs too
+        await plain.fetchBalance();
+      });
       assert.ok(e instanceof ccxt.InvalidNonce, `${e.constructor.name}: ${e.message}`);
       assert.match(e.message, /400002/);
 
@@ -62,6 +64,9 @@ describe('test lab: the server clock', { timeout: 30_000 }, () => {
         options: { adjustForTimeDifference: true, fetchMarkets: { types: ['spot'] } },
       });
       exchanges.push(adjusted);
+      // ccxt adjusts in fetchMarkets, after fetchCurrencies' signed UTA probe:
+      // against a shifted clock a bot must load the difference first.
+      await adjusted.loadTimeDifference();
       await adjusted.loadMarkets(false, { marginables: false });
       assert.ok(Math.abs(adjusted.options.timeDifference + 7000) < 1000,
         `timeDifference ${adjusted.options.timeDifference}`);
