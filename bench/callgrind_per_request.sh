@@ -83,14 +83,15 @@ measure() {
   done
   [ "$part" -gt "$before" ] || { echo "$name: no callgrind dump" >&2; exit 1; }
   sleep 0.5  # every thread's file of this dump written
-  # The event loop is the thread that ran HttpSession (nginx: its only one);
+  # The event loop is the thread that ran HttpSession or a WS API session
+  # (nginx: its only one);
   # on an order route the journal writer can be busier than it.
   for f in "$prefix.$part"-*; do
     # callgrind_annotate 3.19 misreads calls=0 (a call already under way when
     # the counters were zeroed) as exclusive cost of the caller; it is one call.
     sed -i 's/^calls=0 /calls=1 /' "$f"
     ir=$(awk '/^summary:/ { print $2 }' "$f")
-    if [ -z "$loop_file" ] && { grep -q 'HttpSession' "$f" || [ "$name" = nginx ]; }; then
+    if [ -z "$loop_file" ] && { grep -qE 'HttpSession|wsapi::Session' "$f" || [ "$name" = nginx ]; }; then
       loop=$ir
       loop_file=$f
     else
@@ -122,6 +123,18 @@ out=$(measure order "$kcgate_pid" "$tmp/kcgate.cg" "$kcgate_url/api/v1/hf/orders
   --method POST --body "$order_body" --key "$api_key" --secret "$secret" --passphrase "$passphrase")
 read -r loop other <<<"$out"
 results+=("kcgate POST /api/v1/hf/orders (signed, IOC)	$loop	$other")
+# An order's round trip, REST against the WebSocket order API: place an HF
+# limit order and cancel it (kcgate-bench --scenario order-cancel); a request
+# is one place or one cancel. The WS API session signs in once per run.
+auth=(--key "$api_key" --secret "$secret" --passphrase "$passphrase")
+out=$(measure rest-order-cancel "$kcgate_pid" "$tmp/kcgate.cg" "$kcgate_url" \
+  --scenario order-cancel "${auth[@]}")
+read -r loop other <<<"$out"
+results+=("kcgate order+cancel over REST (per request)	$loop	$other")
+out=$(measure ws-order-cancel "$kcgate_pid" "$tmp/kcgate.cg" "${kcgate_url/http:/ws:}/v1/private" \
+  --scenario order-cancel "${auth[@]}")
+read -r loop other <<<"$out"
+results+=("kcgate order+cancel over WS API (per request)	$loop	$other")
 
 if [ "$with_nginx" = 1 ]; then
   nginx_port=$(pick_port)

@@ -7,14 +7,14 @@
 # WS API sessions (spot.order + spot.cancel). Prints orders/s (place+cancel
 # pairs) and the per-request latency, and the WS/REST ratios.
 #
-#   bench/wsapi_vs_rest.sh                        # 5 s per run, 1 and 32 connections
+#   bench/wsapi_vs_rest.sh                        # 3 rounds of 5 s runs, 1 and 32 connections
 #   bench/wsapi_vs_rest.sh --duration 10s --many 64 --server-threads 2 --client-threads 2
 set -euo pipefail
 # shellcheck source=bench/lib.sh
 source "$(dirname "$0")/lib.sh"
 require_binaries
 
-duration=5s warmup=1s many=32 server_threads=1 client_threads=1
+duration=5s warmup=1s many=32 server_threads=1 client_threads=1 rounds=3
 while [ $# -gt 0 ]; do
   case $1 in
     --duration) duration=$2; shift 2 ;;
@@ -22,7 +22,8 @@ while [ $# -gt 0 ]; do
     --many) many=$2; shift 2 ;;
     --server-threads) server_threads=$2; shift 2 ;;
     --client-threads) client_threads=$2; shift 2 ;;
-    *) echo "usage: $0 [--duration 5s] [--warmup 1s] [--many 32] [--server-threads 1] [--client-threads 1]" >&2; exit 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
+    *) echo "usage: $0 [--duration 5s] [--warmup 1s] [--many 32] [--server-threads 1] [--client-threads 1] [--rounds 3]" >&2; exit 2 ;;
   esac
 done
 
@@ -39,22 +40,38 @@ run() {
     --threads "$threads" --duration "$duration" --warmup "$warmup" --output tsv
 }
 
-printf '%-24s %12s %10s %10s %10s\n' "target" "orders/s" "p50 ms" "p99 ms" "requests"
+# Rounds interleave REST and WS API runs so that a burst of load from other
+# processes on a shared machine hits both alike; the medians are reported.
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+printf '%-8s %-24s %12s %10s %10s %10s\n' "round" "target" "orders/s" "p50 ms" "p99 ms" "requests"
 declare -A rps p50 p99
+for round in $(seq "$rounds"); do
+  for connections in 1 "$many"; do
+    for transport in rest ws; do
+      if [ "$transport" = rest ]; then url=$kcgate_url; else url=$ws_url; fi
+      read -r r a _ c _ n _ < <(run "$transport" "$url" "$connections")
+      key="$transport-$connections"
+      rps[$key]+="$(echo "$r / 2" | bc -l) " p50[$key]+="$a " p99[$key]+="$c "
+      printf '%-8s %-24s %12.1f %10s %10s %10s\n' "$round" "$transport x$connections" \
+        "$(echo "$r / 2" | bc -l)" "$a" "$c" "$n"
+    done
+  done
+done
+echo
+echo "medians over $rounds round(s):"
 for connections in 1 "$many"; do
   for transport in rest ws; do
-    if [ "$transport" = rest ]; then url=$kcgate_url; else url=$ws_url; fi
-    read -r r a _ c _ n _ < <(run "$transport" "$url" "$connections")
     key="$transport-$connections"
-    rps[$key]=$r p50[$key]=$a p99[$key]=$c
-    printf '%-24s %12.1f %10s %10s %10s\n' "$transport x$connections" \
-      "$(echo "$r / 2" | bc -l)" "$a" "$c" "$n"
+    # shellcheck disable=SC2086  # word splitting intended: one value per round
+    printf '%-24s %12.1f %10s %10s\n' "$transport x$connections" "$(median ${rps[$key]})" \
+      "$(median ${p50[$key]})" "$(median ${p99[$key]})"
   done
 done
 echo
 for connections in 1 "$many"; do
+  # shellcheck disable=SC2086
   printf 'x%-4s WS/REST: orders/s %.2fx, p50 %.2fx, p99 %.2fx\n' "$connections" \
-    "$(echo "${rps[ws-$connections]} / ${rps[rest-$connections]}" | bc -l)" \
-    "$(echo "${p50[ws-$connections]} / ${p50[rest-$connections]}" | bc -l)" \
-    "$(echo "${p99[ws-$connections]} / ${p99[rest-$connections]}" | bc -l)"
+    "$(echo "$(median ${rps[ws-$connections]}) / $(median ${rps[rest-$connections]})" | bc -l)" \
+    "$(echo "$(median ${p50[ws-$connections]}) / $(median ${p50[rest-$connections]})" | bc -l)" \
+    "$(echo "$(median ${p99[ws-$connections]}) / $(median ${p99[rest-$connections]})" | bc -l)"
 done

@@ -1,7 +1,7 @@
 #include "wsapi/frames.h"
 
-#include <boost/json/serialize.hpp>
-#include <boost/json/string.hpp>
+#include <boost/json/serializer.hpp>
+#include <charconv>
 
 namespace kc::wsapi {
 
@@ -9,25 +9,49 @@ namespace json = boost::json;
 
 namespace {
 
+// Frames are built by appending to one string: no temporary string per
+// field (an answer is written per order, on the event loop).
+void AppendSerialized(std::string& out, json::serializer& serializer) {
+  char buffer[256];
+  while (!serializer.done()) {
+    const std::string_view chunk = serializer.read(buffer);
+    out.append(chunk.data(), chunk.size());
+  }
+}
+
 void AppendQuoted(std::string& out, std::string_view text) {
-  out += json::serialize(json::string(text));
+  json::serializer serializer;
+  serializer.reset(text);
+  AppendSerialized(out, serializer);
+}
+
+void AppendJson(std::string& out, const json::value& value) {
+  json::serializer serializer;
+  serializer.reset(&value);
+  AppendSerialized(out, serializer);
+}
+
+void AppendInt(std::string& out, int64_t value) {
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+  out.append(digits, end);
 }
 
 void AppendTimes(std::string& out, Times times) {
   out += R"(,"inTime":)";
-  out += std::to_string(times.in);
+  AppendInt(out, times.in);
   out += R"(,"outTime":)";
-  out += std::to_string(times.out);
+  AppendInt(out, times.out);
 }
 
 void AppendRate(std::string& out, const gateway::RateDecision* rate) {
   if (rate == nullptr) return;
   out += R"(,"userRateLimit":{"limit":)";
-  out += std::to_string(rate->limit);
+  AppendInt(out, rate->limit);
   out += R"(,"reset":)";
-  out += std::to_string(rate->reset_ms);
+  AppendInt(out, rate->reset_ms);
   out += R"(,"remaining":)";
-  out += std::to_string(rate->remaining);
+  AppendInt(out, rate->remaining);
   out += '}';
 }
 
@@ -81,7 +105,7 @@ std::string AnswerFrame(std::string_view id, std::string_view op, const json::va
   out.reserve(192);
   AppendIdOp(out, id, op);
   out += R"(,"code":"200000","data":)";
-  out += json::serialize(data);
+  AppendJson(out, data);
   AppendTimes(out, times);
   AppendRate(out, rate);
   out += '}';
@@ -91,6 +115,7 @@ std::string AnswerFrame(std::string_view id, std::string_view op, const json::va
 std::string RefusalFrame(std::string_view id, std::string_view op, std::string_view code,
                          std::string_view message, Times times, const gateway::RateDecision* rate) {
   std::string out;
+  out.reserve(192);
   AppendIdOp(out, id, op);
   out += R"(,"code":)";
   AppendQuoted(out, code);
@@ -106,7 +131,7 @@ std::string PongFrame(std::string_view id, const json::value& timestamp) {
   std::string out = R"({"id":)";
   AppendQuoted(out, id);
   out += R"(,"op":"pong","timestamp":)";
-  out += json::serialize(timestamp);
+  AppendJson(out, timestamp);
   out += '}';
   return out;
 }
