@@ -109,15 +109,22 @@ TEST_F(MarketMakerRun, QuotesTradesAndConservesAcrossARestart) {
     EXPECT_TRUE(maker.funded());
     EXPECT_TRUE(all_traded);
     EXPECT_GT(maker.steps(), 0u);
-    const bool two_sided = Query<bool>(loop, [&](const engine::Exchange& ex) {
-      ex.CheckInvariants();
-      for (engine::SymbolId s = 0; s < markets.symbols.size(); ++s) {
-        const auto bid = ex.book(s).BestPrice(engine::Side::kBuy);
-        const auto ask = ex.book(s).BestPrice(engine::Side::kSell);
-        if (!bid || !ask || *bid >= *ask) return false;
-      }
-      return true;
-    });
+    // A step replaces quotes with several commands: a query may land between
+    // a cancel and its replacement, so the books must be two-sided soon, not
+    // at one arbitrary instant (a loaded machine showed the gap).
+    bool two_sided = false;
+    for (int i = 0; i < 500 && !two_sided; ++i) {
+      two_sided = Query<bool>(loop, [&](const engine::Exchange& ex) {
+        ex.CheckInvariants();
+        for (engine::SymbolId s = 0; s < markets.symbols.size(); ++s) {
+          const auto bid = ex.book(s).BestPrice(engine::Side::kBuy);
+          const auto ask = ex.book(s).BestPrice(engine::Side::kSell);
+          if (!bid || !ask || *bid >= *ask) return false;
+        }
+        return true;
+      });
+      if (!two_sided) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
     EXPECT_TRUE(two_sided);
     maker.Stop();  // cancels its quotes
     poller.Stop();
