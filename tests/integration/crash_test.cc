@@ -23,6 +23,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <random>
 #include <set>
@@ -163,6 +164,26 @@ class CrashTest : public ::testing::Test {
     journal_ = store::JournalPath(data_);
   }
   ~CrashTest() override { std::filesystem::remove_all(dir_); }
+
+  // Until the server has applied the deposits FundedUsers queued.
+  void WaitForDeposits() const {
+    store::AdminInbox inbox(journal_);
+    for (int i = 0; i < 500 && !inbox.Pending(1).empty(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+  // A public push session past its welcome.
+  static std::unique_ptr<testing::WsTestClient> PublicPush(
+      const boost::asio::ip::tcp::endpoint& endpoint, const std::string& connect_id) {
+    TestClient client(endpoint);
+    const auto bullet = client.Send(http::verb::post, "/api/v1/bullet-public", {});
+    EXPECT_EQ(bullet.code(), "200000") << bullet.body;
+    auto push = std::make_unique<testing::WsTestClient>(
+        endpoint, "/?token=" + std::string(bullet.data().at("token").as_string()) +
+                      "&connectId=" + connect_id);
+    EXPECT_EQ(push->Read().at("type").as_string(), "welcome");
+    return push;
+  }
 
   std::filesystem::path dir_;
   std::string config_, data_, journal_;
@@ -480,17 +501,9 @@ TEST_F(CrashTest, SigtermDrainsNotifiesSessionsAndExitsZero) {
                             "[server]\nshutdown_deadline_ms = 5000\n";
   const std::vector<User> users = FundedUsers(data_, 2, 80001);
   ServerProcess server(data_, config_);
-  store::AdminInbox inbox(journal_);
-  for (int i = 0; i < 500 && !inbox.Pending(1).empty(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  TestClient client(server.endpoint());
-  const auto bullet = client.Send(http::verb::post, "/api/v1/bullet-public", {});
-  ASSERT_EQ(bullet.code(), "200000") << bullet.body;
-  testing::WsTestClient push(
-      server.endpoint(),
-      "/?token=" + std::string(bullet.data().at("token").as_string()) + "&connectId=stop");
-  ASSERT_EQ(push.Read().at("type").as_string(), "welcome");
+  WaitForDeposits();
+  auto push_session = PublicPush(server.endpoint(), "stop");
+  testing::WsTestClient& push = *push_session;
 
   OrderLoad load(server.endpoint(), users);
   std::this_thread::sleep_for(std::chrono::milliseconds(800));
@@ -520,18 +533,11 @@ TEST_F(CrashTest, SecondSignalExitsAtOnceLosingNothingAcknowledged) {
                             "[server]\nshutdown_deadline_ms = 60000\n";
   const std::vector<User> users = FundedUsers(data_, 2, 81001);
   ServerProcess server(data_, config_);
-  store::AdminInbox inbox(journal_);
-  for (int i = 0; i < 500 && !inbox.Pending(1).empty(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  WaitForDeposits();
   // An open push session keeps the graceful stop waiting for its close
   // handshake, which this client never answers.
-  TestClient client(server.endpoint());
-  const auto bullet = client.Send(http::verb::post, "/api/v1/bullet-public", {});
-  testing::WsTestClient push(
-      server.endpoint(),
-      "/?token=" + std::string(bullet.data().at("token").as_string()) + "&connectId=stop2");
-  ASSERT_EQ(push.Read().at("type").as_string(), "welcome");
+  auto push_session = PublicPush(server.endpoint(), "stop2");
+  testing::WsTestClient& push = *push_session;
   OrderLoad load(server.endpoint(), users);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   server.Signal(SIGTERM);

@@ -709,6 +709,14 @@ TEST(WsApiLimits, ConnectionShare429002) {
 
 // ---- the registry ----
 
+// The 501000 notice, then the close.
+void ExpectStoppedAndClosed(WsTestClient& client) {
+  auto frame = client.Read();
+  EXPECT_EQ(frame.at("code"), "501000");
+  EXPECT_EQ(frame.at("msg"), "The service has stopped running. Please disconnect: exiting");
+  EXPECT_TRUE(client.WaitClosed());
+}
+
 TEST(WsApiRegistry, CloseAllSendsTheCodeAndCloses) {
   WsApiServer server;
   User user = server.NewUser();
@@ -718,12 +726,7 @@ TEST(WsApiRegistry, CloseAllSendsTheCodeAndCloses) {
   ASSERT_TRUE(pending->ReadText());  // challenged, not signed in
   EXPECT_EQ(server.server().wsapi_service().session_count(), 3u);
   server.server().wsapi_service().CloseAll(Error(ErrorCode::kServiceStopped));
-  for (WsTestClient* client : {a.get(), b.get(), pending.get()}) {
-    auto frame = client->Read();
-    EXPECT_EQ(frame.at("code"), "501000");
-    EXPECT_EQ(frame.at("msg"), "The service has stopped running. Please disconnect: exiting");
-    EXPECT_TRUE(client->WaitClosed());
-  }
+  for (WsTestClient* client : {a.get(), b.get(), pending.get()}) ExpectStoppedAndClosed(*client);
 }
 
 TEST(WsApiRegistry, MaintenanceOnARunningServerNotifiesAndClosesSessions) {
@@ -731,10 +734,7 @@ TEST(WsApiRegistry, MaintenanceOnARunningServerNotifiesAndClosesSessions) {
   User user = server.NewUser();
   auto client = server.SignIn(user.key);
   server.server().service_state().Set(ServiceStatus::kClose, "maintenance");
-  auto frame = client->Read();
-  EXPECT_EQ(frame.at("code"), "501000");
-  EXPECT_EQ(frame.at("msg"), "The service has stopped running. Please disconnect: exiting");
-  EXPECT_TRUE(client->WaitClosed());
+  ExpectStoppedAndClosed(*client);
 }
 
 TEST(WsApiRegistry, ClosedServiceRefusesNewSessionsWith501000) {
