@@ -376,6 +376,21 @@ Config LoadConfig(const std::string& path) {
     throw std::runtime_error("engine.queue_high_water and engine.max_in_flight must be positive");
   }
   if (table.at_path("demo.funds")) config.demo_funds = ReadStrings(table, "demo.funds");
+  std::string access_output = "off";
+  Read(table, "access_log.output", access_output);
+  if (access_output == "stdout") {
+    config.access_log.output = AccessLogConfig::Output::kStdout;
+  } else if (access_output == "file") {
+    config.access_log.output = AccessLogConfig::Output::kFile;
+  } else if (access_output != "off") {
+    throw std::runtime_error("access_log.output must be \"off\", \"stdout\" or \"file\"");
+  }
+  Read(table, "access_log.path", config.access_log.path);
+  Read(table, "access_log.max_bytes", config.access_log.max_bytes);
+  Read(table, "access_log.max_files", config.access_log.max_files);
+  if (config.access_log.max_bytes == 0 || config.access_log.max_files == 0) {
+    throw std::runtime_error("access_log.max_bytes and access_log.max_files must be positive");
+  }
   Read(table, "journal.wal_autocheckpoint_pages", config.journal.wal_autocheckpoint_pages);
   Read(table, "journal.snapshot_every_commands", config.journal.snapshot_every_commands);
   Read(table, "journal.snapshot_every_ms", config.journal.snapshot_every_ms);

@@ -57,6 +57,15 @@ struct LabConfig {
   std::optional<bool> explain;
 };
 
+// [access_log]: one JSON line per request and per WebSocket session (app/access_log.h).
+struct AccessLogConfig {
+  enum class Output { kOff, kStdout, kFile };
+  Output output = Output::kOff;
+  std::string path;                      // kFile; empty: <data>/access.log
+  size_t max_bytes = 100 * 1024 * 1024;  // one file before it rotates
+  size_t max_files = 5;                  // rotated files kept
+};
+
 struct Config {
   std::string listen = "127.0.0.1:8080";
   std::string data_dir = "./data";
@@ -88,6 +97,7 @@ struct Config {
   ServiceStatus service_status = ServiceStatus::kOpen;
   std::string service_message;
   JournalConfig journal;
+  AccessLogConfig access_log;
   MarketMakerConfig market_maker;
   // [markets]: the currencies and symbols traded; nullopt: engine::DefaultMarkets().
   std::optional<engine::MarketConfig> markets;

@@ -67,6 +67,32 @@ TEST(Config, ExampleFileStatesTheDefaults) {
   EXPECT_EQ(example.wsapi.max_in_flight, defaults.wsapi.max_in_flight);
   EXPECT_EQ(example.wsapi.max_message_bytes, defaults.wsapi.max_message_bytes);
   EXPECT_EQ(example.wsapi.send_queue_bytes, defaults.wsapi.send_queue_bytes);
+  EXPECT_EQ(example.access_log.output, defaults.access_log.output);
+  EXPECT_EQ(example.access_log.path, defaults.access_log.path);
+  EXPECT_EQ(example.access_log.max_bytes, defaults.access_log.max_bytes);
+  EXPECT_EQ(example.access_log.max_files, defaults.access_log.max_files);
+}
+
+TEST(Config, ReadsAccessLogSettings) {
+  const auto path = std::filesystem::temp_directory_path() / "kcgate-config-access.toml";
+  std::ofstream(path) << R"([access_log]
+output = "file"
+path = "/var/log/kcgate/access.log"
+max_bytes = 1000
+max_files = 3
+)";
+  const Config config = LoadConfig(path.string());
+  EXPECT_EQ(config.access_log.output, AccessLogConfig::Output::kFile);
+  EXPECT_EQ(config.access_log.path, "/var/log/kcgate/access.log");
+  EXPECT_EQ(config.access_log.max_bytes, 1000u);
+  EXPECT_EQ(config.access_log.max_files, 3u);
+  std::ofstream(path) << "[access_log]\noutput = \"stdout\"\n";
+  EXPECT_EQ(LoadConfig(path.string()).access_log.output, AccessLogConfig::Output::kStdout);
+  std::ofstream(path) << "[access_log]\noutput = \"syslog\"\n";
+  EXPECT_THROW(LoadConfig(path.string()), std::runtime_error);
+  std::ofstream(path) << "[access_log]\nmax_files = 0\n";
+  EXPECT_THROW(LoadConfig(path.string()), std::runtime_error);
+  std::filesystem::remove(path);
 }
 
 TEST(Config, ReadsWsApiSettings) {

@@ -21,6 +21,7 @@
 #include "api/stop_order_routes.h"
 #include "api/system_routes.h"
 #include "api/transfer_routes.h"
+#include "app/access_log.h"
 #include "app/market_maker.h"
 #include "app/wsapi_desk.h"
 #include "core/service_state.h"
@@ -127,12 +128,22 @@ struct Server::Parts {
     if (service_state.status() == ServiceStatus::kClose) push.CloseSessions();
     api::AddBulletRoutes(routes, push);
     gateway.SetTrustedProxies(config.trusted_proxies);
+    if (config.access_log.output != AccessLogConfig::Output::kOff) {
+      const std::string path =
+          config.access_log.path.empty()
+              ? (std::filesystem::path(config.data_dir) / "access.log").string()
+              : config.access_log.path;
+      access_log = std::make_unique<AccessLog>(config.access_log, path);
+      gateway.SetObserver(access_log.get());
+      push.hub().SetObserver(access_log.get());
+    }
     // The WS order API's desk reads its operations' weights from the routes above.
     wsapi_desk = std::make_unique<WsApiDesk>(engine_loop, routes, service_state);
     wsapi = std::make_unique<wsapi::WsApiService>(
         config.wsapi,
         wsapi::ConnectCheck(authenticate, config.policy, service_state, config.wsapi.path),
         rate_limit, *wsapi_desk, clock);
+    wsapi->SetObserver(access_log.get());
     // Closed (maintenance, shutdown): WS API sessions get 501000 and close;
     // new ones are refused at connect by ConnectCheck while closed.
     service_state.Subscribe([this](ServiceStatus status, const std::string&) {
@@ -182,6 +193,8 @@ struct Server::Parts {
   store::SecretBox box;
   store::KeyDirectory keys;
   ServiceState service_state;
+  // [access_log]; before everything that reports to it, so it outlives them.
+  std::unique_ptr<AccessLog> access_log;
   // `kcgate status set` rows (kcgate.db), over the config's status.
   std::unique_ptr<store::StatusWatcher> status_watcher;
   // The exchange, rebuilt from its journal (<data>/journal.db) at start.

@@ -43,9 +43,45 @@ const std::string* Call::QueryParam(std::string_view name) const {
   return nullptr;
 }
 
+std::string_view CodeOf(std::string_view body) {
+  constexpr std::string_view kPrefix = R"({"code":")";
+  if (!body.starts_with(kPrefix)) return {};
+  body.remove_prefix(kPrefix.size());
+  const size_t end = body.find('"');
+  return end == std::string_view::npos ? std::string_view() : body.substr(0, end);
+}
+
+void ReportAnswer(AccessObserver& observer, const net::HttpRequest& request, const net::Peer& peer,
+                  const Call* call, const ApiResponse& response,
+                  std::chrono::steady_clock::time_point started) {
+  RequestRecord record;
+  record.time_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  record.client_ip = peer.ip;
+  record.method = request.method_string();
+  std::tie(record.path, record.query) = SplitTarget(request.target());
+  if (call != nullptr) {
+    record.route = call->route().pattern;
+    if (const ApiKey* key = call->api_key()) {
+      record.uid = key->uid;
+      record.api_key = key->key;
+    }
+  }
+  record.status = response.status;
+  record.code = CodeOf(response.body);
+  record.latency_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::steady_clock::now() - started)
+                          .count();
+  record.request_bytes = request.body().size();
+  record.response_bytes = response.body.size();
+  observer.OnRequest(record);
+}
+
 void Call::Respond(ApiResponse response) {
   if (responded_.exchange(true, std::memory_order_acq_rel)) return;  // the first answer wins
   if (replacement_) response = std::move(*replacement_);
+  if (observer_ != nullptr) ReportAnswer(*observer_, request_, peer_, this, response, started_);
   net::HttpResponse http_response(static_cast<http::status>(response.status), request_.version());
   if (response.content_type.empty()) {
     http_response.set(http::field::content_type, "application/json");

@@ -5,12 +5,14 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "core/access_events.h"
 #include "core/error.h"
 #include "gateway/api_key.h"
 #include "gateway/api_response.h"
@@ -56,6 +58,9 @@ class Call : public std::enable_shared_from_this<Call> {
     rate_limit_ = {limit, remaining, reset_ms};
   }
 
+  // Told of the answer when it is sent (access log, metrics); before Respond.
+  void set_observer(AccessObserver* observer) { observer_ = observer; }
+
   void Respond(ApiResponse response);
   void Fail(const Error& error) { Respond(ApiResponse::Fail(error)); }
   bool responded() const { return responded_.load(std::memory_order_acquire); }
@@ -94,6 +99,16 @@ class Call : public std::enable_shared_from_this<Call> {
   std::atomic<bool> responded_{false};
   std::unique_ptr<ApiResponse> replacement_;  // set before the handler runs
   std::vector<std::pair<std::string, std::string>> extra_headers_;
+  AccessObserver* observer_ = nullptr;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
+
+// KuCoin's code at the start of an answer body ({"code":"400005",...}); empty
+// when the body does not start so.
+std::string_view CodeOf(std::string_view body);
+// The access record of an answer; `call` null for a request no route matched.
+void ReportAnswer(AccessObserver& observer, const net::HttpRequest& request, const net::Peer& peer,
+                  const Call* call, const ApiResponse& response,
+                  std::chrono::steady_clock::time_point started);
 
 }  // namespace kc::gateway

@@ -18,16 +18,19 @@ net::HttpResponse RenderResponse(const ApiResponse& response, unsigned http_vers
 void Gateway::OnRequest(net::HttpRequest request, const net::Peer& peer, net::Responder responder) {
   auto [path, query] = SplitTarget(request.target());
   auto match = routes_.Find(request.method(), path);
-  if (!match) {
-    responder.Send(
-        RenderResponse(ApiResponse::Fail(Error(ErrorCode::kUrlNotFound)), request.version()));
-    return;
-  }
   net::Peer client = peer;
   if (!trusted_proxies_.empty()) client.ip = ClientAddress(request, peer.ip, trusted_proxies_);
+  if (!match) {
+    const auto started = std::chrono::steady_clock::now();
+    const ApiResponse answer = ApiResponse::Fail(Error(ErrorCode::kUrlNotFound));
+    if (observer_ != nullptr) ReportAnswer(*observer_, request, client, nullptr, answer, started);
+    responder.Send(RenderResponse(answer, request.version()));
+    return;
+  }
   auto call = std::make_shared<Call>(std::move(request), std::move(client), std::move(responder),
                                      std::move(*match),
                                      next_call_id_.fetch_add(1, std::memory_order_relaxed));
+  call->set_observer(observer_);
   pipeline_.Run(call);
 }
 

@@ -38,12 +38,15 @@ class Gateway : public net::HttpHandler {
   // Peers believed about X-Forwarded-For / X-Real-IP (gateway/client_address.h);
   // before serving.
   void SetTrustedProxies(std::vector<std::string> cidrs) { trusted_proxies_ = std::move(cidrs); }
+  // Told of every answered request (access log, metrics); before serving.
+  void SetObserver(AccessObserver* observer) { observer_ = observer; }
 
  private:
   const RouteTable& routes_;
   Pipeline& pipeline_;
   UpgradeHook upgrade_;
   std::vector<std::string> trusted_proxies_;
+  AccessObserver* observer_ = nullptr;
   std::atomic<uint64_t> next_call_id_{1};
 };
 

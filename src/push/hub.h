@@ -31,6 +31,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/access_events.h"
 #include "push/options.h"
 #include "push/publisher.h"
 #include "push/ws_frame.h"
@@ -103,6 +104,9 @@ class Hub final : public Publisher {
   void CloseAll();
   void Reopen() { service_stopped_.store(false, std::memory_order_release); }
   bool service_stopped() const { return service_stopped_.load(std::memory_order_acquire); }
+  // Told of sessions opened and closed (access log, metrics); before serving.
+  void SetObserver(AccessObserver* observer) { observer_ = observer; }
+  AccessObserver* observer() const { return observer_; }
 
   void Attach(size_t shard, Session* session);
   void Detach(size_t shard, Session* session);
@@ -169,6 +173,7 @@ class Hub final : public Publisher {
   boost::unordered_flat_map<Key, std::shared_ptr<TopicState>, KeyHash, KeyEqual> index_;
   std::atomic<size_t> connections_{0};
   std::atomic<bool> service_stopped_{false};
+  AccessObserver* observer_ = nullptr;
   std::mutex users_mutex_;
   boost::unordered_flat_map<int64_t, uint32_t> user_sessions_;
   int64_t sweep_ms_;

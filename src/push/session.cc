@@ -89,6 +89,8 @@ void Session::Start(std::optional<TokenGrant> grant) {
     user_admitted_ = true;
   }
   state_ = State::kOpen;
+  opened_ms_ = SteadyNowMs();
+  ReportSession(/*opened=*/true);
   Reply(TypedReply(connect_id_, "welcome"));
   Write();
 }
@@ -330,6 +332,10 @@ void Session::SendError(std::string_view id, WsError error) {
 
 void Session::CloseWith(std::string_view id, WsError error) {
   if (state_ == State::kClosing || state_ == State::kClosed) return;
+  if (close_reason_.empty()) {
+    const WsErrorInfo& info = Describe(error);
+    close_reason_ = std::to_string(info.code) + " " + std::string(info.message);
+  }
   Reply(ErrorFrame(id, error));
   StartClose(1000);
 }
@@ -350,6 +356,7 @@ void Session::StartClose(uint16_t code) {
 void Session::Abort(std::string_view reason) {
   if (state_ == State::kClosed) return;
   spdlog::debug("push: session {} ({}) dropped: {}", connect_id_, peer_, reason);
+  if (close_reason_.empty()) close_reason_ = reason;
   Finish();
   boost::system::error_code ignored;
   socket_.close(ignored);
@@ -358,6 +365,7 @@ void Session::Abort(std::string_view reason) {
 void Session::Finish() {
   if (state_ == State::kClosed) return;
   state_ = State::kClosed;
+  ReportSession(/*opened=*/false);
   while (!subscriptions_.empty()) RemoveSubscription(subscriptions_.size() - 1);
   hub_.Detach(shard_, this);
   if (admitted_) hub_.ReleaseConnection();
@@ -365,6 +373,26 @@ void Session::Finish() {
   admitted_ = user_admitted_ = false;
   std::string().swap(inbox_);
   std::string().swap(fragments_);
+}
+
+void Session::ReportSession(bool opened) {
+  AccessObserver* observer = hub_.observer();
+  if (observer == nullptr) return;
+  SessionRecord record;
+  record.kind = SessionKind::kPush;
+  record.opened = opened;
+  record.time_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  record.client_ip = peer_;
+  record.session_id = connect_id_;
+  record.uid = is_private_ ? uid_ : 0;
+  if (!opened) {
+    record.reason = close_reason_.empty() ? std::string_view("closed by the client")
+                                          : std::string_view(close_reason_);
+    record.duration_ms = opened_ms_ == 0 ? 0 : SteadyNowMs() - opened_ms_;
+  }
+  observer->OnSession(record);
 }
 
 void Session::CloseForService() { CloseWith(connect_id_, WsError::kServiceStopped); }

@@ -92,6 +92,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void Abort(std::string_view reason);
   // Unregisters from the hub and releases the capacity it held; once.
   void Finish();
+  // The access record of the session's welcome (opened) or end.
+  void ReportSession(bool opened);
   bool CountMessage();  // false when over the message limit of this window
 
   Hub& hub_;
@@ -121,6 +123,8 @@ class Session : public std::enable_shared_from_this<Session> {
   size_t window_messages_ = 0;
   size_t window_errors_ = 0;
   int64_t close_deadline_ms_ = 0;
+  int64_t opened_ms_ = 0;     // steady time of the welcome; 0: never welcomed
+  std::string close_reason_;  // the first reason given; empty: the client closed
 
   // Output: frames not yet fully written; [queue_head_, end) are pending,
   // and head_sent_ bytes (header included) of the first one are on the wire.

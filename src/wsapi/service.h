@@ -17,6 +17,7 @@
 #include <mutex>
 #include <string>
 
+#include "core/access_events.h"
 #include "core/clock.h"
 #include "core/error.h"
 #include "gateway/rate_limit.h"
@@ -57,6 +58,9 @@ class WsApiService {
   gateway::RateLimit& rate_limit() { return rate_limit_; }
   OrderDesk& desk() { return desk_; }
   const Clock& clock() const { return clock_; }
+  // Told of sessions signed in and ended (access log, metrics); before serving.
+  void SetObserver(AccessObserver* observer) { observer_ = observer; }
+  AccessObserver* observer() const { return observer_; }
   // Counts a session of `api_key`; false (nothing counted) when the key has
   // its maximum open already.
   bool Admit(const std::string& api_key, Session* session, const boost::asio::any_io_executor& loop,
@@ -75,6 +79,7 @@ class WsApiService {
   gateway::RateLimit& rate_limit_;
   OrderDesk& desk_;
   const Clock& clock_;
+  AccessObserver* observer_ = nullptr;
   mutable std::mutex mutex_;
   std::map<std::string, size_t, std::less<>> per_key_;  // guarded by mutex_
   std::map<Session*, Entry> sessions_;                  // guarded by mutex_

@@ -88,12 +88,15 @@ void Session::OnAccepted() {
   enable_ns_ = params.enable_ns;
   auto key = service_.connect_check().Check(params, upgrade_, peer_.ip);
   net::HttpRequest().swap(upgrade_);
+  reported_ = true;
   if (!key) {
+    NoteReason(key.error());
     Send(ErrorFrame(key.error(), Times{in, Now()}));
     return CloseAfterWrites();
   }
   key_ = std::move(*key);
   if (!service_.Admit(key_->key, this, ws_.get_executor(), weak_from_this())) {
+    NoteReason(Error(ErrorCode::kUidRateLimit));
     Send(ErrorFrame(Error(ErrorCode::kUidRateLimit), Times{in, Now()}));
     return CloseAfterWrites();
   }
@@ -106,6 +109,7 @@ void Session::OnAccepted() {
   timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
     if (ec || self->state_ != State::kSigningIn) return;
     const int64_t now = self->Now();
+    self->NoteReason(Error(ErrorCode::kSessionVerificationTimeout));
     self->Send(ErrorFrame(Error(ErrorCode::kSessionVerificationTimeout), Times{now, now}));
     self->CloseAfterWrites();
   });
@@ -120,6 +124,7 @@ void Session::Read() {
     self->reading_ = false;
     if (ec) {
       if (ec != websocket::error::closed) {
+        self->NoteReason("read: " + ec.message());
         spdlog::debug("wsapi: session {} ({}) read: {}", self->session_id_, self->peer_.ip,
                       ec.message());
       }
@@ -150,11 +155,14 @@ void Session::OnSignIn(std::string_view text, bool binary, int64_t in) {
   timer_.cancel();
   const auto sign = binary ? std::nullopt : gateway::Base64DecodeDigest(text);
   if (!sign || !gateway::ConstantTimeEquals(gateway::KeyedHmacSha256(*key_, {challenge_}), *sign)) {
+    NoteReason(Error(ErrorCode::kSessionVerificationFailed));
     Send(ErrorFrame(Error(ErrorCode::kSessionVerificationFailed), Times{in, Now()}));
     return CloseAfterWrites();
   }
   state_ = State::kOpen;
   std::string().swap(challenge_);
+  opened_ms_ = SteadyMs();
+  ReportSession(/*opened=*/true);
   Send(WelcomeFrame(session_id_, service_.options().ping_interval_ms,
                     service_.options().ping_timeout_ms));
   ArmKeepAlive();
@@ -169,6 +177,7 @@ void Session::ArmKeepAlive() {
     if (ec || self->state_ != State::kOpen) return;
     if (SteadyMs() - self->last_seen_ms_ >= silence) {
       spdlog::debug("wsapi: session {} ({}) silent, closing", self->session_id_, self->peer_.ip);
+      self->NoteReason("silent past pingInterval + pingTimeout");
       return self->CloseAfterWrites();
     }
     self->ArmKeepAlive();
@@ -245,6 +254,7 @@ void Session::OnBadFrame(std::string frame) {
     spdlog::info("wsapi: session {} ({}): too many bad frames, disconnecting", session_id_,
                  peer_.ip);
     const int64_t stamp = Now();
+    NoteReason(Error(ErrorCode::kTooManyErrors));
     Send(ErrorFrame(Error(ErrorCode::kTooManyErrors), Times{stamp, stamp}));
     CloseAfterWrites();
   }
@@ -253,6 +263,7 @@ void Session::OnBadFrame(std::string frame) {
 void Session::CloseWith(const Error& error) {
   if (state_ != State::kSigningIn && state_ != State::kOpen) return;
   const int64_t now = Now();
+  NoteReason(error);
   Send(ErrorFrame(error, Times{now, now}));
   CloseAfterWrites();
 }
@@ -266,6 +277,7 @@ void Session::Send(std::string frame) {
   if (out_bytes_ > service_.options().send_queue_bytes) {
     spdlog::warn("wsapi: session {} ({}) dropped: {} bytes queued, client not reading", session_id_,
                  peer_.ip, out_bytes_);
+    NoteReason("send queue full: client not reading");
     return Abort();
   }
   WriteNext();
@@ -310,12 +322,47 @@ void Session::Abort() {
 }
 
 void Session::Finish() {
+  if (reported_) {
+    reported_ = false;
+    ReportSession(/*opened=*/false);
+  }
   state_ = State::kClosed;
   timer_.cancel();
   if (admitted_) {
     admitted_ = false;
     service_.Release(key_->key, this);
   }
+}
+
+void Session::NoteReason(std::string reason) {
+  if (close_reason_.empty()) close_reason_ = std::move(reason);
+}
+
+void Session::NoteReason(const Error& error) {
+  NoteReason(std::to_string(Numeric(error.code())) + " " + std::string(error.Message()));
+}
+
+void Session::ReportSession(bool opened) {
+  AccessObserver* observer = service_.observer();
+  if (observer == nullptr) return;
+  SessionRecord record;
+  record.kind = SessionKind::kWsApi;
+  record.opened = opened;
+  record.time_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  record.client_ip = peer_.ip;
+  record.session_id = session_id_;
+  if (key_ != nullptr) {
+    record.uid = key_->uid;
+    record.api_key = key_->key;
+  }
+  if (!opened) {
+    record.reason = close_reason_.empty() ? std::string_view("closed by the client")
+                                          : std::string_view(close_reason_);
+    record.duration_ms = opened_ms_ == 0 ? 0 : SteadyMs() - opened_ms_;
+  }
+  observer->OnSession(record);
 }
 
 }  // namespace kc::wsapi

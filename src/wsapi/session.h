@@ -63,6 +63,11 @@ class Session : public std::enable_shared_from_this<Session> {
   void Abort();
   // Leaves the registry; once.
   void Finish();
+  // Why the session ends (the first reason given wins), and the access
+  // record of its welcome (opened) or end.
+  void NoteReason(std::string reason);
+  void NoteReason(const Error& error);
+  void ReportSession(bool opened);
   void ArmKeepAlive();
   int64_t Now() const;  // for inTime/outTime
 
@@ -75,6 +80,9 @@ class Session : public std::enable_shared_from_this<Session> {
   std::shared_ptr<const gateway::ApiKey> key_;
   bool admitted_ = false;
   std::string session_id_;
+  std::string close_reason_;  // empty: the client closed
+  int64_t opened_ms_ = 0;     // steady time of the welcome; 0: never signed in
+  bool reported_ = false;     // reached the connect check: its end is reported
   std::string challenge_;
   boost::asio::steady_timer timer_;  // the sign-in deadline, then the keep-alive check
   int64_t last_seen_ms_ = 0;         // steady clock
