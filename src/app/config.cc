@@ -391,6 +391,11 @@ Config LoadConfig(const std::string& path) {
   if (config.access_log.max_bytes == 0 || config.access_log.max_files == 0) {
     throw std::runtime_error("access_log.max_bytes and access_log.max_files must be positive");
   }
+  Read(table, "metrics.enabled", config.metrics.enabled);
+  Read(table, "metrics.require_token", config.metrics.require_token);
+  Read(table, "health.deadline_ms", config.health.deadline_ms);
+  if (config.health.deadline_ms == 0)
+    throw std::runtime_error("health.deadline_ms must be positive");
   Read(table, "journal.wal_autocheckpoint_pages", config.journal.wal_autocheckpoint_pages);
   Read(table, "journal.snapshot_every_commands", config.journal.snapshot_every_commands);
   Read(table, "journal.snapshot_every_ms", config.journal.snapshot_every_ms);

@@ -66,6 +66,19 @@ struct AccessLogConfig {
   size_t max_files = 5;                  // rotated files kept
 };
 
+// [metrics]: GET /metrics on the admin listener (app/metrics_routes.h).
+struct MetricsConfig {
+  bool enabled = true;         // false: nothing counted per request, no /metrics
+  bool require_token = false;  // true: /metrics needs the admin bearer token too
+};
+
+// [health]: GET /readyz on the admin listener (app/health_routes.h).
+struct HealthConfig {
+  // Not ready when the engine does not answer, or a journal batch has waited
+  // for its sync, longer than this.
+  int64_t deadline_ms = 1000;
+};
+
 struct Config {
   std::string listen = "127.0.0.1:8080";
   std::string data_dir = "./data";
@@ -98,6 +111,8 @@ struct Config {
   std::string service_message;
   JournalConfig journal;
   AccessLogConfig access_log;
+  MetricsConfig metrics;
+  HealthConfig health;
   MarketMakerConfig market_maker;
   // [markets]: the currencies and symbols traded; nullopt: engine::DefaultMarkets().
   std::optional<engine::MarketConfig> markets;

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <filesystem>
 #include <stdexcept>
 #include <thread>
@@ -22,8 +23,11 @@
 #include "api/system_routes.h"
 #include "api/transfer_routes.h"
 #include "app/access_log.h"
+#include "app/health_routes.h"
 #include "app/market_maker.h"
+#include "app/server_metrics.h"
 #include "app/wsapi_desk.h"
+#include "core/access_fan_out.h"
 #include "core/service_state.h"
 #include "engine/clock.h"
 #include "engine/command_loop.h"
@@ -85,6 +89,7 @@ struct Server::Parts {
              net::HttpLimits{config.header_limit_bytes, config.body_limit_bytes,
                              std::chrono::milliseconds(config.read_timeout_ms)}) {
     const uint64_t replayed = store::ReplayInto(journal, engine_loop);
+    replayed_commands = journal.durable_commands();
     if (replayed) spdlog::info("engine state covers {} journaled commands", replayed);
     store::ScheduleSnapshots(journal, engine_loop,
                              store::SnapshotPolicy{config.journal.snapshot_every_commands,
@@ -172,10 +177,33 @@ struct Server::Parts {
     lab::AddStatusRoutes(*admin_router, DatabasePath(config), service_state, clock);
     lab::AddFaultRoutes(*admin_router, faults);
     lab::AddLimitsRoutes(*admin_router, rate_limit);
+    if (config.metrics.enabled)
+      AddMetricsRoute(*admin_router, metrics, config.metrics.require_token);
+    AddHealthRoutes(*admin_router,
+                    HealthSources{listening, shutting_down, service_state, engine_loop, journal,
+                                  std::chrono::milliseconds(config.health.deadline_ms)});
     lab::AddClockRoutes(*admin_router, time_shift, system_clock, [this] {
       // Wakes the engine: it may sleep until a GTT expiry reckoned in the old time.
       engine_loop.SubmitQuery([](const engine::Exchange&) { return engine::CommandLoop::Reply(); });
     });
+  }
+
+  // [metrics]: once every route is added (Start), the request counters join
+  // the access log (if any) as what the gateway, push hub and WS API tell.
+  void WireMetrics() {
+    metrics = std::make_unique<ServerMetrics>(
+        routes,
+        MetricsSources{http, push.hub(), *wsapi, rate_limit, engine_loop, journal,
+                       replayed_commands, std::chrono::milliseconds(config.health.deadline_ms)});
+    AccessObserver* observer = &metrics->requests();
+    if (access_log) {
+      fan_out =
+          std::make_unique<AccessFanOut>(std::vector<AccessObserver*>{access_log.get(), observer});
+      observer = fan_out.get();
+    }
+    gateway.SetObserver(observer);
+    push.hub().SetObserver(observer);
+    wsapi->SetObserver(observer);
   }
 
   static store::SecretBox PrepareDataDir(const Config& config) {
@@ -195,6 +223,13 @@ struct Server::Parts {
   ServiceState service_state;
   // [access_log]; before everything that reports to it, so it outlives them.
   std::unique_ptr<AccessLog> access_log;
+  // [metrics] (built at Start) and, with the access log, both behind one observer.
+  std::unique_ptr<ServerMetrics> metrics;
+  std::unique_ptr<AccessFanOut> fan_out;
+  uint64_t replayed_commands = 0;  // the journal's commands at start
+  // For /readyz: the KuCoin listener accepts; a graceful shutdown began.
+  std::atomic<bool> listening{false};
+  std::atomic<bool> shutting_down{false};
   // `kcgate status set` rows (kcgate.db), over the config's status.
   std::unique_ptr<store::StatusWatcher> status_watcher;
   // The exchange, rebuilt from its journal (<data>/journal.db) at start.
@@ -251,7 +286,12 @@ boost::asio::ip::tcp::endpoint Server::Start() {
   boost::system::error_code ec;
   auto address = boost::asio::ip::make_address(host_port->first, ec);
   if (ec) throw std::runtime_error("listen: not an IP address: " + host_port->first);
+  // Counted only where /metrics can be read: with the admin listener.
+  if (parts_->config.metrics.enabled && parts_->admin_router && !parts_->metrics) {
+    parts_->WireMetrics();
+  }
   auto bound = parts_->http.Listen({address, host_port->second});
+  parts_->listening.store(true, std::memory_order_release);
   parts_->push.SetListenEndpoint(bound);
   parts_->push.Start();
   parts_->keys.StartWatching();
@@ -291,7 +331,9 @@ boost::asio::ip::tcp::endpoint Server::Start() {
 
 void Server::Shutdown(std::chrono::milliseconds deadline) {
   if (!parts_->started) return;
+  parts_->shutting_down.store(true, std::memory_order_release);
   parts_->http.Close();
+  parts_->listening.store(false, std::memory_order_release);
   parts_->status_watcher->Stop();  // nothing reopens a server on its way out
   parts_->service_state.Set(ServiceStatus::kClose, "shutting down");
   const auto until = std::chrono::steady_clock::now() + deadline;
@@ -322,6 +364,7 @@ void Server::Stop() {
   // still reach clients and events still reach the hub while the loops run),
   // then the loops and the sessions on them.
   parts_->http.Close();
+  parts_->listening.store(false, std::memory_order_release);
   // Its status listeners reach the push and WS API services: none may run
   // once they start going away.
   parts_->status_watcher->Stop();

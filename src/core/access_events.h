@@ -16,10 +16,11 @@ struct RequestRecord {
   int64_t time_ms = 0;  // Unix time the answer left
   std::string_view client_ip;
   std::string_view method;
-  std::string_view path;   // without the query
-  std::string_view query;  // raw, as received (the observer redacts)
-  std::string_view route;  // the matched pattern; empty when no route matched
-  int64_t uid = 0;         // 0: public route or not authenticated
+  std::string_view path;     // without the query
+  std::string_view query;    // raw, as received (the observer redacts)
+  std::string_view route;    // the matched pattern; empty when no route matched
+  int64_t route_index = -1;  // the route's index in its RouteTable; -1: none matched
+  int64_t uid = 0;           // 0: public route or not authenticated
   std::string_view api_key;
   unsigned status = 0;        // HTTP status
   std::string_view code;      // KuCoin's code in the body ("200000", "400005")

@@ -200,6 +200,11 @@ void CommandLoop::Release(std::unique_ptr<Batch> batch) {
   spare_.push_back(std::move(batch));
 }
 
+std::size_t CommandLoop::queued() const {
+  std::lock_guard lock(mu_);
+  return queue_.size();
+}
+
 void CommandLoop::Write() {
   std::deque<std::unique_ptr<Batch>> work;
   for (;;) {

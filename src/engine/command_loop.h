@@ -117,6 +117,8 @@ class CommandLoop {
   Exchange& exchange() { return exchange_; }
   // Any thread.
   std::chrono::milliseconds reply_deadline() const { return options_.reply_deadline; }
+  // Commands and queries waiting for the engine thread (metrics; any thread).
+  std::size_t queued() const;
 
  private:
   struct Item {
@@ -154,7 +156,7 @@ class CommandLoop {
   CommandLoopOptions options_;
   AfterBatch after_batch_;  // set before Start(); engine thread
 
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::condition_variable wake_;                  // the engine thread: work, or a batch durable
   std::condition_variable to_writer_;             // the writer: a batch to write, or stop
   std::vector<Item> queue_;                       // guarded by mu_

@@ -63,6 +63,7 @@ void ReportAnswer(AccessObserver& observer, const net::HttpRequest& request, con
   std::tie(record.path, record.query) = SplitTarget(request.target());
   if (call != nullptr) {
     record.route = call->route().pattern;
+    record.route_index = static_cast<int64_t>(call->route().index);
     if (const ApiKey* key = call->api_key()) {
       record.uid = key->uid;
       record.api_key = key->key;

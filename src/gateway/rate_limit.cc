@@ -90,12 +90,14 @@ std::optional<Error> RateLimit::Consume(std::string_view owner, RatePool pool, i
   const int64_t now = clock_.NowMs();
   if (options_.node_per_second > 0 &&
       !backend_.Consume("node", 1, options_.node_per_second, 1000, now).allowed) {
+    CountRefusal(5);
     return Error(ErrorCode::kSystemRateLimit);
   }
   if (options_.per_connection > 0 && !backend_
                                           .Consume("conn:" + std::to_string(connection_id), weight,
                                                    options_.per_connection, options_.window_ms, now)
                                           .allowed) {
+    CountRefusal(6);
     return Error(ErrorCode::kConnectionRateLimit);
   }
   std::string bucket(owner);
@@ -104,8 +106,21 @@ std::optional<Error> RateLimit::Consume(std::string_view owner, RatePool pool, i
   const RateDecision decision =
       backend_.Consume(bucket, weight, PoolLimit(pool), options_.window_ms, now);
   if (pool_decision != nullptr) *pool_decision = decision;
-  if (!decision.allowed) return Error(ErrorCode::kUidRateLimit);
+  if (!decision.allowed) {
+    CountRefusal(static_cast<size_t>(pool));
+    return Error(ErrorCode::kUidRateLimit);
+  }
   return std::nullopt;
+}
+
+RateLimit::Refusals RateLimit::refusals() const {
+  Refusals out;
+  for (size_t i = 0; i < out.pools.size(); ++i) {
+    out.pools[i] = refused_[i].load(std::memory_order_relaxed);
+  }
+  out.node = refused_[5].load(std::memory_order_relaxed);
+  out.connection = refused_[6].load(std::memory_order_relaxed);
+  return out;
 }
 
 StageResult RateLimit::Run(Call& call) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -109,13 +110,25 @@ class RateLimit final : public Stage {
   // Every window forgotten: the next requests start afresh.
   void ResetWindows() { backend_.Clear(); }
   const RateLimitOptions& options() const { return options_; }
+  // Requests refused so far (metrics; any thread): per pool (429000), by
+  // the node ceiling (429001) and by a connection's share (429002).
+  struct Refusals {
+    std::array<uint64_t, 5> pools{};  // indexed by RatePool
+    uint64_t node = 0;
+    uint64_t connection = 0;
+  };
+  Refusals refusals() const;
 
  private:
   int64_t PoolLimit(RatePool pool) const;
+  void CountRefusal(size_t slot) { refused_[slot].fetch_add(1, std::memory_order_relaxed); }
 
   RateLimitBackend& backend_;
   const Clock& clock_;
   RateLimitOptions options_;
+  // Per RatePool, then node, then connection; a refusal is rare, so one
+  // shared relaxed counter each costs the allowed path nothing.
+  std::array<std::atomic<uint64_t>, 7> refused_{};
 };
 
 }  // namespace kc::gateway

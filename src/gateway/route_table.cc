@@ -32,6 +32,7 @@ bool IsParameter(std::string_view segment) {
 }  // namespace
 
 void RouteTable::Add(Route route) {
+  route.index = routes_.size();
   routes_.push_back(std::make_unique<Route>(std::move(route)));
   const Route* added = routes_.back().get();
   std::vector<std::string> segments;
@@ -73,6 +74,7 @@ void RouteTable::AddPrefix(Route route) {
   for (const Route* existing : prefixes_) {
     if (existing->method == route.method && existing->pattern == route.pattern) std::abort();
   }
+  route.index = routes_.size();
   routes_.push_back(std::make_unique<Route>(std::move(route)));
   const Route* added = routes_.back().get();
   const auto at = std::upper_bound(

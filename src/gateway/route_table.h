@@ -36,6 +36,7 @@ struct Route {
   bool v3_only = false;      // 400008 for keys stored as version 1 or 2
   bool master_only = false;  // 400010 for sub-account keys
   RouteHandler handler;
+  size_t index = 0;  // its position in RouteTable::routes(), set by Add (metrics count by it)
 };
 
 using PathParams = std::vector<std::pair<std::string, std::string>>;

@@ -263,6 +263,11 @@ int64_t HttpServer::in_flight() const {
   return registry_->in_flight.load(std::memory_order_relaxed);
 }
 
+size_t HttpServer::connections() const {
+  std::lock_guard lock(registry_->mutex);
+  return registry_->sessions.size();
+}
+
 void HttpServer::AnswerWaiting() {
   std::vector<std::shared_ptr<HttpSession>> sessions;
   {

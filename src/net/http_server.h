@@ -85,6 +85,8 @@ class HttpServer {
   void Close();
   // Requests read and not yet answered, on every connection (any thread).
   int64_t in_flight() const;
+  // Open connections not handed to a WebSocket session (metrics; any thread).
+  size_t connections() const;
   // Graceful shutdown, after Close: every request still unanswered gets the
   // handler's OnShutdown answer and its connection closes; the late real
   // answer is dropped. Any thread.

@@ -99,6 +99,18 @@ void Hub::Detach(size_t shard, Session* session) {
   sessions.pop_back();
 }
 
+PushTotals Hub::Totals() const {
+  PushTotals totals;
+  for (const auto& shard : shards_) {
+    totals.messages_sent += shard->counters.messages_sent.load(std::memory_order_relaxed);
+    totals.bytes_sent += shard->counters.bytes_sent.load(std::memory_order_relaxed);
+    totals.slow_consumers += shard->counters.slow_consumers.load(std::memory_order_relaxed);
+    std::lock_guard lock(shard->mutex);
+    totals.messages_dropped += shard->dropped;
+  }
+  return totals;
+}
+
 bool Hub::HasSubscribers(std::string_view topic, int64_t uid) const {
   std::shared_lock lock(index_mutex_);
   auto it = index_.find(KeyView{topic, uid});

@@ -59,6 +59,24 @@ struct OutFrame {
   std::string_view payload() const { return shared ? std::string_view(*shared) : own; }
 };
 
+// What the sessions of one loop sent: written by that loop only (a relaxed
+// load and store), read by a metrics scrape from any thread.
+struct alignas(64) PushCounters {
+  std::atomic<uint64_t> messages_sent{0};   // frames written whole, replies included
+  std::atomic<uint64_t> bytes_sent{0};      // their bytes, WebSocket headers included
+  std::atomic<uint64_t> slow_consumers{0};  // sessions dropped for a full send queue
+  static void Bump(std::atomic<uint64_t>& counter, uint64_t n) {
+    counter.store(counter.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+  }
+};
+
+struct PushTotals {
+  uint64_t messages_sent = 0;
+  uint64_t bytes_sent = 0;
+  uint64_t messages_dropped = 0;  // fan-out frames a loop too far behind never got
+  uint64_t slow_consumers = 0;
+};
+
 // A topic with subscribers. `subscribers[shard]` belongs to that shard's loop;
 // `counts[shard]` mirrors its size for other threads (Publish, HasSubscribers).
 struct TopicState {
@@ -120,6 +138,9 @@ class Hub final : public Publisher {
   // A read buffer shared by the sessions of one loop: idle sessions hold none.
   std::span<char> ScratchBuffer(size_t shard) { return shards_[shard]->scratch; }
   WriteScratch& write_scratch(size_t shard) { return shards_[shard]->write; }
+  PushCounters& counters(size_t shard) { return shards_[shard]->counters; }
+  // Every loop's counters summed (metrics; any thread).
+  PushTotals Totals() const;
 
  private:
   struct Delivery {
@@ -133,7 +154,8 @@ class Hub final : public Publisher {
     std::mutex mutex;
     std::vector<Delivery> pending;
     bool drain_posted = false;
-    uint64_t dropped = 0;
+    uint64_t dropped = 0;  // guarded by mutex
+    PushCounters counters;
     // Loop-owned.
     std::vector<Delivery> draining;
     std::vector<Session*> to_flush;

@@ -422,6 +422,7 @@ void Session::Enqueue(OutFrame* frame) {
   queue_.push_back(frame);
   queued_bytes_ += frame->payload().size() + ws::kMaxHeaderBytes;
   if (queued_bytes_ > options_.send_queue_bytes) {
+    PushCounters::Bump(hub_.counters(shard_).slow_consumers, 1);
     spdlog::warn("push: session {} ({}) disconnected: {} bytes queued, client not reading",
                  connect_id_, peer_, queued_bytes_);
     // Posted: the hub may be walking a subscriber list that Abort would change.
@@ -483,6 +484,7 @@ void Session::Write() {
     }
     // Release what went out; keep the offset into a frame sent in part.
     size_t left = static_cast<size_t>(sent);
+    uint64_t whole_frames = 0;
     while (queue_head_ < queue_.size()) {
       OutFrame* frame = queue_[queue_head_];
       const size_t whole = frame->payload().size() + ws::HeaderSize(frame->payload().size());
@@ -491,12 +493,16 @@ void Session::Write() {
         head_sent_ += left;
         break;
       }
+      ++whole_frames;
       left -= remaining;
       head_sent_ = 0;
       queued_bytes_ -= frame->payload().size() + ws::kMaxHeaderBytes;
       Release(frame);
       ++queue_head_;
     }
+    PushCounters& counters = hub_.counters(shard_);
+    PushCounters::Bump(counters.messages_sent, whole_frames);
+    PushCounters::Bump(counters.bytes_sent, static_cast<uint64_t>(sent));
     if (static_cast<size_t>(sent) < offered) return WaitWritable();
   }
   queue_.clear();

@@ -130,6 +130,8 @@ SqliteJournal::SqliteJournal(const std::string& path, SqliteJournalOptions optio
       "SELECT first_seq, count FROM journal_batches "
       "ORDER BY first_seq DESC LIMIT 1");
   if (last.Step()) next_seq_ = static_cast<uint64_t>(last.Int(0) + last.Int(1));
+  auto snapshot = db_.Prepare("SELECT MAX(written_at) FROM journal_snapshots");
+  if (snapshot.Step()) last_snapshot_ms_.store(snapshot.Int(0), std::memory_order_relaxed);
   auto page_size = db_.Prepare("PRAGMA page_size");
   if (page_size.Step() && page_size.Int(0) > 0) {
     checkpoint_pages_ = std::max<int64_t>(1, checkpoint_pages_ * 4096 / page_size.Int(0));
@@ -232,6 +234,16 @@ void SqliteJournal::Append(std::span<const engine::TimedCommand> batch) {
 bool SqliteJournal::Sync() {
   if (pending_count_ == 0) return true;
   const int64_t now = NowMs();
+  const auto started = std::chrono::steady_clock::now();
+  syncing_since_ms_.store(
+      std::max<int64_t>(
+          1, std::chrono::duration_cast<std::chrono::milliseconds>(started.time_since_epoch())
+                 .count()),
+      std::memory_order_relaxed);
+  struct Done {
+    std::atomic<int64_t>& since;
+    ~Done() { since.store(0, std::memory_order_relaxed); }
+  } done{syncing_since_ms_};
   try {
     begin_->Reset();
     begin_->Run();
@@ -261,6 +273,7 @@ bool SqliteJournal::Sync() {
   next_seq_ += pending_count_;
   durable_.store(next_seq_ - 1, std::memory_order_release);
   batches_.fetch_add(1, std::memory_order_relaxed);
+  if (sync_observer_) sync_observer_(pending_count_, std::chrono::steady_clock::now() - started);
   pending_.clear();
   pending_count_ = 0;
   marks_.clear();
@@ -358,6 +371,7 @@ void SqliteJournal::SaveSnapshot(uint64_t seq, std::string_view snapshot, uint64
           "(SELECT MIN(seq) FROM journal_snapshots HAVING COUNT(*) = 2)");
     }
     db_.Exec("COMMIT");
+    last_snapshot_ms_.store(now, std::memory_order_relaxed);
   } catch (...) {
     sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
     throw;

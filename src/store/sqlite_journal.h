@@ -36,6 +36,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -132,6 +133,17 @@ class SqliteJournal final : public engine::Journal {
   uint64_t durable_commands() const { return durable_.load(std::memory_order_acquire); }
   uint64_t batches() const { return batches_.load(std::memory_order_relaxed); }
 
+  // Told after each Sync that made commands durable: how many, and how long
+  // its transaction (fsync included) took. Before the loop starts; runs on
+  // the journal writer thread (metrics: keep it short).
+  using SyncObserver = std::function<void(uint64_t commands, std::chrono::nanoseconds took)>;
+  void SetSyncObserver(SyncObserver observer) { sync_observer_ = std::move(observer); }
+  // Steady-clock milliseconds at which the Sync now running began; 0 when
+  // none runs (readiness: a batch waiting long for its fsync). Any thread.
+  int64_t syncing_since_ms() const { return syncing_since_ms_.load(std::memory_order_relaxed); }
+  // Unix milliseconds of the newest stored snapshot; 0 when none. Any thread.
+  int64_t last_snapshot_ms() const { return last_snapshot_ms_.load(std::memory_order_relaxed); }
+
  private:
   struct Claim {
     int64_t inbox_id;
@@ -165,6 +177,9 @@ class SqliteJournal final : public engine::Journal {
 
   std::atomic<uint64_t> durable_{0};
   std::atomic<uint64_t> batches_{0};
+  SyncObserver sync_observer_;  // set before the writer runs
+  std::atomic<int64_t> syncing_since_ms_{0};
+  std::atomic<int64_t> last_snapshot_ms_{0};
 
   // The checkpointer: woken by SQLite's WAL hook on the engine connection.
   static int OnWalCommit(void* self, sqlite3* db, const char* name, int pages);
