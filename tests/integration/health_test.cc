@@ -181,5 +181,36 @@ TEST(Health, ReadyzNamesAJournalThatTakesNoWrites) {
   })) << reply.body;
 }
 
+// A graceful shutdown (SIGTERM's path): while requests in flight finish,
+// readiness names the shutdown and the closed listener.
+TEST(Health, ReadyzNamesAShutdownUnderWay) {
+  TestServer server("health-shutdown", [](app::Config& config) {
+    WithAdmin(config);
+    config.health.deadline_ms = 200;
+  });
+  const testing::TestKey key = server.Key(21);
+  TestClient client(server.Start());
+  // A request that waits for the (held) engine keeps the shutdown waiting.
+  std::future<void> free = HoldEngine(server.server(), 1500ms);
+  auto in_flight = std::async(std::launch::async, [&] {
+    return client.Get("/api/v1/accounts", testing::SignedHeaders(key, "GET", "/api/v1/accounts"));
+  });
+  std::this_thread::sleep_for(100ms);
+  auto shutdown = std::async(std::launch::async, [&] { server.server().Shutdown(5s); });
+  Reply reply;
+  EXPECT_TRUE(Eventually(
+      [&] {
+        reply = Ready(server);
+        return NotReady(reply).contains("shutdown") && NotReady(reply).contains("listening");
+      },
+      1000ms))
+      << reply.body;
+  EXPECT_EQ(reply.status, 503u);
+  EXPECT_FALSE(NotReady(reply).contains("maintenance")) << reply.body;
+  free.wait();
+  EXPECT_EQ(in_flight.get().status, 200u);
+  shutdown.wait();
+}
+
 }  // namespace
 }  // namespace kc
