@@ -71,6 +71,31 @@ TEST(Config, ExampleFileStatesTheDefaults) {
   EXPECT_EQ(example.access_log.path, defaults.access_log.path);
   EXPECT_EQ(example.access_log.max_bytes, defaults.access_log.max_bytes);
   EXPECT_EQ(example.access_log.max_files, defaults.access_log.max_files);
+  EXPECT_EQ(example.metrics.enabled, defaults.metrics.enabled);
+  EXPECT_EQ(example.metrics.require_token, defaults.metrics.require_token);
+  EXPECT_EQ(example.health.deadline_ms, defaults.health.deadline_ms);
+}
+
+TEST(Config, ReadsMetricsAndHealthSettings) {
+  const auto path = std::filesystem::temp_directory_path() / "kcgate-config-metrics.toml";
+  std::ofstream(path) << R"([metrics]
+enabled = false
+require_token = true
+
+[health]
+deadline_ms = 250
+)";
+  const Config config = LoadConfig(path.string());
+  EXPECT_FALSE(config.metrics.enabled);
+  EXPECT_TRUE(config.metrics.require_token);
+  EXPECT_EQ(config.health.deadline_ms, 250);
+  std::ofstream(path) << "[health]\ndeadline_ms = 0\n";
+  EXPECT_THROW(LoadConfig(path.string()), std::runtime_error);
+  std::ofstream(path) << "[metrics]\nenabled = \"yes\"\n";
+  EXPECT_THROW(LoadConfig(path.string()), std::runtime_error);
+  std::ofstream(path) << "[metrics]\nport = 9100\n";  // not a setting: refused
+  EXPECT_THROW(LoadConfig(path.string()), std::runtime_error);
+  std::filesystem::remove(path);
 }
 
 TEST(Config, ReadsAccessLogSettings) {
