@@ -12,6 +12,7 @@
 #include <variant>
 
 #include "core/error.h"
+#include "core/service_state.h"
 #include "engine/types.h"
 #include "gateway/api_response.h"
 
@@ -56,8 +57,8 @@ inline constexpr BusinessError kWithdrawalNotExist{"400100", "withdrawal not exi
 
 // A new order while the exchange is cancel-only (the gateway's AccessPolicy
 // answers REST with the same code and text).
-inline constexpr BusinessError kSuspendedFromCreatingOrders{
-    "126009", "Trading pair is suspended from creating orders"};
+inline constexpr BusinessError kSuspendedFromCreatingOrders{kCancelOnlyRefusalCode,
+                                                            kCancelOnlyRefusalMessage};
 
 // A request refused either with a registry error or with a business error.
 class Refusal {

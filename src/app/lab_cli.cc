@@ -62,6 +62,11 @@ constexpr char kExamples[] = R"(Worked examples (the server running with its dat
   kcgate lab fault add --path '/api/v1/hf/orders' --after-execute --code 500000 --times 1
   # 30% of this user's requests are dropped, the same ones on every run
   kcgate lab fault add --uid 10000001 --disconnect --probability 0.3 --seed 42
+  # the next private push subscribe gets the 501000 notice, then the session closes
+  kcgate lab fault add --kind push --topic '/spotMarket/tradeOrders*' --close 501000 --times 1
+  # WS API orders answer 429000 by id; push and WS API connects wait 2 s
+  kcgate lab fault add --kind wsapi --op spot.order --code 429000 --times 3
+  kcgate lab fault add --kind connect --delay-ms 2000
   kcgate lab fault list
   kcgate lab fault rm --all
   # the server's clock runs 7 s ahead (a correct client gets 400002)

@@ -132,6 +132,7 @@ struct Server::Parts {
     });
     if (service_state.status() == ServiceStatus::kClose) push.CloseSessions();
     api::AddBulletRoutes(routes, push);
+    push.hub().SetFaults(&faults);  // the test lab's connect and subscribe rules
     gateway.SetTrustedProxies(config.trusted_proxies);
     if (config.access_log.output != AccessLogConfig::Output::kOff) {
       const std::string path =
@@ -149,6 +150,7 @@ struct Server::Parts {
         wsapi::ConnectCheck(authenticate, config.policy, service_state, config.wsapi.path),
         rate_limit, *wsapi_desk, clock);
     wsapi->SetObserver(access_log.get());
+    wsapi->SetFaults(&faults);  // the test lab's connect and operation rules
     // Closed (maintenance, shutdown): WS API sessions get 501000 and close;
     // new ones are refused at connect by ConnectCheck while closed.
     service_state.Subscribe([this](ServiceStatus status, const std::string&) {
@@ -250,7 +252,7 @@ struct Server::Parts {
   gateway::Admission admission;
   gateway::AccessPolicy access_policy;
   gateway::RateLimit rate_limit;
-  lab::FaultBook faults;  // the test lab's fault rules (admin API)
+  FaultBook faults;  // the test lab's fault rules (admin API)
   lab::FaultStage fault_stage{faults};
   engine::CommandLoop engine_loop;
   push::FeedTimer feed_timer{&feed, &engine_loop, &engine_clock};  // throttled topics

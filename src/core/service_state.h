@@ -10,6 +10,7 @@
 // 501000 notice when the status becomes kClose).
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -43,6 +44,14 @@ inline std::optional<ServiceStatus> ParseStatus(std::string_view name) {
   return std::nullopt;
 }
 
+// KuCoin's business refusal (HTTP 200) of a new order while the exchange is
+// cancel-only: REST's AccessPolicy and the WS API's desk both answer it.
+inline constexpr std::string_view kCancelOnlyRefusalCode = "126009";
+inline constexpr std::string_view kCancelOnlyRefusalMessage =
+    "Trading pair is suspended from creating orders";
+
+// Status reads are lock-free (one atomic load per request on the hot path);
+// the message and the listeners take the mutex.
 class ServiceState {
  public:
   using Listener = std::function<void(ServiceStatus status, const std::string& message)>;
@@ -51,21 +60,18 @@ class ServiceState {
     std::vector<Listener> listeners;
     {
       std::lock_guard lock(mutex_);
-      const bool changed = status != status_;
-      status_ = status;
+      const bool changed = status != status_.load(std::memory_order_relaxed);
       message_ = message;
+      status_.store(status, std::memory_order_release);
       if (changed) listeners = listeners_;
     }
     for (const Listener& listener : listeners) listener(status, message);
   }
   std::pair<ServiceStatus, std::string> Get() const {
     std::lock_guard lock(mutex_);
-    return {status_, message_};
+    return {status_.load(std::memory_order_relaxed), message_};
   }
-  ServiceStatus status() const {
-    std::lock_guard lock(mutex_);
-    return status_;
-  }
+  ServiceStatus status() const { return status_.load(std::memory_order_acquire); }
   // Before serving: told of every change of status from then on.
   void Subscribe(Listener listener) {
     std::lock_guard lock(mutex_);
@@ -74,8 +80,8 @@ class ServiceState {
 
  private:
   mutable std::mutex mutex_;
-  ServiceStatus status_ = ServiceStatus::kOpen;
-  std::string message_;
+  std::atomic<ServiceStatus> status_{ServiceStatus::kOpen};  // written under mutex_
+  std::string message_;                                      // guarded by mutex_
   std::vector<Listener> listeners_;
 };
 

@@ -1,6 +1,8 @@
 #include "gateway/access_policy.h"
 
 #include <algorithm>
+#include <boost/json/serialize.hpp>
+#include <boost/json/string.hpp>
 
 #include "gateway/authenticate.h"
 #include "gateway/call.h"
@@ -72,7 +74,7 @@ bool PlacesOrders(const Route& route) {
 }
 
 StageResult Admission::Run(Call& call) {
-  if (service_.Get().first == ServiceStatus::kClose && !AlwaysOpen(call.route())) {
+  if (service_.status() == ServiceStatus::kClose && !AlwaysOpen(call.route())) {
     call.Fail(Error(ErrorCode::kServiceStopped));
     return StageResult::kResponded;
   }
@@ -90,8 +92,9 @@ StageResult AccessPolicy::Run(Call& call) {
   const Route& route = call.route();
   if (service_.status() == ServiceStatus::kCancelOnly && PlacesOrders(route)) {
     // KuCoin's business answer (HTTP 200) for a pair that takes no new orders.
-    call.Respond(
-        ApiResponse::Business("126009", R"("Trading pair is suspended from creating orders")"));
+    call.Respond(ApiResponse::Business(
+        kCancelOnlyRefusalCode,
+        boost::json::serialize(boost::json::string(kCancelOnlyRefusalMessage))));
     return StageResult::kResponded;
   }
   const bool trading = IsTrading(route);

@@ -5,6 +5,7 @@
 
 #include "api/business_error.h"
 #include "core/error.h"
+#include "push/ws_errors.h"
 
 namespace kc::lab {
 namespace {
@@ -17,9 +18,7 @@ std::optional<api::BusinessError> FindBusiness(std::string_view code) {
     if (error.code == code) return error;
   }
   // The policy stage's cancel-only refusal (gateway/access_policy.cc).
-  if (code == "126009") {
-    return api::BusinessError{"126009", "Trading pair is suspended from creating orders"};
-  }
+  if (code == api::kSuspendedFromCreatingOrders.code) return api::kSuspendedFromCreatingOrders;
   return std::nullopt;
 }
 
@@ -34,6 +33,13 @@ std::optional<CodeAnswer> DescribeCode(std::string_view code, std::string_view c
   }
   if (auto business = FindBusiness(code)) {
     return CodeAnswer{false, 200, std::string(business->message)};
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> PushCodeMessage(std::string_view code) {
+  for (const push::WsErrorInfo& info : push::AllWsErrors()) {
+    if (std::to_string(info.code) == code) return std::string(info.message);
   }
   return std::nullopt;
 }

@@ -22,6 +22,10 @@ struct CodeAnswer {
 // nullopt when kcgate never answers `code`.
 std::optional<CodeAnswer> DescribeCode(std::string_view code, std::string_view client_ip = "");
 
+// Push's own text for one of its error codes ("404" -> "topic does not
+// exist"; the first, for codes such as 509 that carry several).
+std::optional<std::string> PushCodeMessage(std::string_view code);
+
 // The REST answer for `code` (DescribeCode must know it).
 gateway::ApiResponse RestAnswer(std::string_view code, std::string_view client_ip);
 

@@ -15,10 +15,20 @@ using admin::Fields;
 
 namespace {
 
-std::string KnownCode(const Fields& fields, std::string_view name) {
-  std::string code = fields.RequireString(name);
-  if (!DescribeCode(code)) fields.Refuse(name, "is not a code kcgate answers: " + code);
-  return code;
+// A code kcgate answers where the rule applies, and its text there: push
+// sessions (kinds push and connect) also answer push's own codes (404
+// "topic does not exist", 500 "system error"), REST and the WS API only
+// registry and business codes. Returns the message.
+std::string KnownCode(const Fields& fields, std::string_view name, std::optional<FaultKind> kind,
+                      std::string& code) {
+  code = fields.RequireString(name);
+  const bool push = kind == FaultKind::kPush || kind == FaultKind::kConnect;
+  if (push) {
+    if (auto message = PushCodeMessage(code)) return *message;
+  }
+  if (auto answer = DescribeCode(code)) return answer->message;
+  fields.Refuse(name, "is not a code kcgate answers" +
+                          std::string(push ? " on push sessions: " : ": ") + code);
 }
 
 }  // namespace
@@ -46,7 +56,8 @@ FaultRule ParseFaultRule(const json::object& body) {
   if (!action) fields.Refuse("action", "is required");
   action->OnlyKnown({"code", "delay_ms", "after", "disconnect", "close"});
   FaultAction& a = rule.action;
-  if (action->Has("code")) a.code = KnownCode(*action, "code");
+  const std::optional<FaultKind> kind = rule.match.kind;
+  if (action->Has("code")) a.message = KnownCode(*action, "code", kind, a.code);
   a.delay_ms = action->Int("delay_ms").value_or(0);
   if (a.delay_ms < 0 || a.delay_ms > 600'000) {
     action->Refuse("delay_ms", "must be 0 to 600000");
@@ -54,12 +65,18 @@ FaultRule ParseFaultRule(const json::object& body) {
   if (auto after = action->String("after")) {
     if (*after != "execute") action->Refuse("after", "must be \"execute\"");
     if (a.code.empty()) action->Refuse("code", "is required with after: execute");
+    if (kind == FaultKind::kConnect) {
+      action->Refuse("after", "applies to rest, push and wsapi rules, not connect");
+    }
     a.after_execute = true;
   }
   a.disconnect = action->Bool("disconnect").value_or(false);
   if (auto close = action->Object("close")) {
     close->OnlyKnown({"code"});
-    a.close_code = KnownCode(*close, "code");
+    if (kind != FaultKind::kPush && kind != FaultKind::kWsApi && kind != FaultKind::kConnect) {
+      action->Refuse("close", "needs match.kind push, wsapi or connect (a session to close)");
+    }
+    a.close_message = KnownCode(*close, "code", kind, a.close_code);
   }
   if (a.code.empty() && a.delay_ms == 0 && !a.disconnect && a.close_code.empty()) {
     fields.Refuse("action", "needs code, delay_ms, disconnect or close");

@@ -9,7 +9,7 @@
 #include <boost/json/object.hpp>
 
 #include "admin/router.h"
-#include "lab/faults.h"
+#include "core/fault_book.h"
 
 namespace kc::lab {
 

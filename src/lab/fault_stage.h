@@ -1,4 +1,4 @@
-// The test lab's fault rules on REST (lab/faults.h), as the pipeline's last
+// The test lab's fault rules on REST (core/fault_book.h), as the pipeline's last
 // stage (after the quotas, so uid and key are known and a request refused
 // for real is never faulted too): a code is answered as kcgate answers it
 // (registry status and message, the gw-ratelimit headers already decided),
@@ -7,8 +7,8 @@
 // connection unanswered. With no rule set: one relaxed atomic load.
 #pragma once
 
+#include "core/fault_book.h"
 #include "gateway/pipeline.h"
-#include "lab/faults.h"
 
 namespace kc::lab {
 

@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "core/access_events.h"
+#include "core/fault_book.h"
 #include "push/options.h"
 #include "push/publisher.h"
 #include "push/ws_frame.h"
@@ -125,6 +126,9 @@ class Hub final : public Publisher {
   // Told of sessions opened and closed (access log, metrics); before serving.
   void SetObserver(AccessObserver* observer) { observer_ = observer; }
   AccessObserver* observer() const { return observer_; }
+  // The test lab's fault rules, asked on connect and subscribe; before serving.
+  void SetFaults(FaultBook* faults) { faults_ = faults; }
+  FaultBook* faults() const { return faults_; }
 
   void Attach(size_t shard, Session* session);
   void Detach(size_t shard, Session* session);
@@ -196,6 +200,7 @@ class Hub final : public Publisher {
   std::atomic<size_t> connections_{0};
   std::atomic<bool> service_stopped_{false};
   AccessObserver* observer_ = nullptr;
+  FaultBook* faults_ = nullptr;
   std::mutex users_mutex_;
   boost::unordered_flat_map<int64_t, uint32_t> user_sessions_;
   int64_t sweep_ms_;

@@ -140,7 +140,7 @@ void PushService::OnUpgrade(UpgradeRequest request, beast::tcp_stream stream, st
         const size_t shard = hub_.ShardOf(context);
         auto session = std::make_shared<Session>(hub_, topics_, shard, std::move(socket),
                                                  std::move(connect_id), std::move(peer_ip));
-        session->Start(tokens_.Verify(token));
+        session->Start(tokens_.Verify(token), PathOf(held->target()));
       });
 }
 

@@ -16,10 +16,13 @@
 #include <atomic>
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
+#include <utility>
 
 namespace kc::push {
 
@@ -49,6 +52,13 @@ void Release(OutFrame* frame) {
   if (--frame->refs == 0) delete frame;
 }
 
+// A fault rule's code: digits (lab/fault_routes.cc checks them).
+int ParseInt(std::string_view digits) {
+  int value = 0;
+  std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  return value;
+}
+
 }  // namespace
 
 int64_t SteadyNowMs() {
@@ -71,7 +81,7 @@ Session::~Session() {
   for (size_t i = queue_head_; i < queue_.size(); ++i) Release(queue_[i]);
 }
 
-void Session::Start(std::optional<TokenGrant> grant) {
+void Session::Start(std::optional<TokenGrant> grant, std::string_view path) {
   boost::system::error_code ec;
   socket_.non_blocking(true, ec);
   if (ec) return Abort("cannot make the socket non-blocking");
@@ -88,11 +98,54 @@ void Session::Start(std::optional<TokenGrant> grant) {
     if (!hub_.AdmitUser(uid_)) return CloseWith(connect_id_, WsError::kTooManySessions);
     user_admitted_ = true;
   }
+  if (FaultBook* faults = hub_.faults()) {
+    if (auto fault = faults->Fire(FaultSubject{.kind = FaultKind::kConnect,
+                                               .method = "GET",
+                                               .path = path,
+                                               .uid = is_private_ ? uid_ : 0,
+                                               .api_key = {},
+                                               .ip = peer_,
+                                               .topic = {},
+                                               .op = {}})) {
+      return ApplyConnectFault(std::move(*fault));
+    }
+  }
+  Welcome();
+}
+
+void Session::Welcome() {
   state_ = State::kOpen;
   opened_ms_ = SteadyNowMs();
   ReportSession(/*opened=*/true);
   Reply(TypedReply(connect_id_, "welcome"));
   Write();
+}
+
+// A code or a close on connect: the error frame instead of the welcome, then
+// the close (a session KuCoin refuses). Code validity: lab/fault_routes.cc.
+void Session::ApplyConnectFault(FaultAction fault) {
+  if (fault.delay_ms > 0) {
+    const int64_t delay_ms = std::exchange(fault.delay_ms, 0);
+    return AfterDelay(delay_ms, State::kStarting, [this, fault = std::move(fault)] {
+      ApplyConnectFault(fault);
+      Write();
+    });
+  }
+  if (fault.disconnect) return Abort("test lab fault: disconnect");
+  if (!fault.close_code.empty()) {
+    return CloseWith(connect_id_, ParseInt(fault.close_code), fault.close_message);
+  }
+  if (!fault.code.empty()) return CloseWith(connect_id_, ParseInt(fault.code), fault.message);
+  Welcome();
+}
+
+void Session::AfterDelay(int64_t delay_ms, State state, std::function<void()> then) {
+  auto timer = std::make_shared<asio::steady_timer>(socket_.get_executor(),
+                                                    std::chrono::milliseconds(delay_ms));
+  timer->async_wait([self = shared_from_this(), timer, state,
+                     then = std::move(then)](boost::system::error_code ec) {
+    if (!ec && self->state_ == state) then();
+  });
 }
 
 // ---- input ----
@@ -265,6 +318,45 @@ void Session::OnSubscribe(const ClientCommand& command) {
   auto request = topics_.Parse(command.topic, options_.max_topics_per_command);
   if (!request) return SendError(id, request.error());
   if (request->is_private && !is_private_) return SendError(id, WsError::kLoginRequired);
+  if (FaultBook* faults = hub_.faults()) {
+    if (auto fault = faults->Fire(FaultSubject{.kind = FaultKind::kPush,
+                                               .method = {},
+                                               .path = {},
+                                               .uid = is_private_ ? uid_ : 0,
+                                               .api_key = {},
+                                               .ip = peer_,
+                                               .topic = command.topic,
+                                               .op = "subscribe"})) {
+      return ApplySubscribeFault(id, std::move(*request), command.response, std::move(*fault));
+    }
+  }
+  Subscribe(id, *request, command.response);
+}
+
+void Session::ApplySubscribeFault(std::string id, TopicRequest request, bool ack,
+                                  FaultAction fault) {
+  if (fault.delay_ms > 0) {
+    // Later commands of the session are not held: their answers may come first.
+    const int64_t delay_ms = std::exchange(fault.delay_ms, 0);
+    return AfterDelay(delay_ms, State::kOpen,
+                      [this, id = std::move(id), request = std::move(request), ack,
+                       fault = std::move(fault)]() mutable {
+                        ApplySubscribeFault(std::move(id), std::move(request), ack,
+                                            std::move(fault));
+                        Write();
+                      });
+  }
+  if (fault.disconnect) return Abort("test lab fault: disconnect");
+  if (!fault.close_code.empty()) {
+    return CloseWith(connect_id_, ParseInt(fault.close_code), fault.close_message);
+  }
+  if (fault.code.empty()) return Subscribe(id, request, ack);
+  // after: execute subscribes for real; the client sees only the error.
+  if (fault.after_execute) Subscribe(id, request, /*ack=*/false);
+  Reply(ErrorFrame(id, ParseInt(fault.code), fault.message));
+}
+
+void Session::Subscribe(std::string_view id, const TopicRequest& request, bool ack) {
   auto subscribed = [this](const std::string& topic) {
     for (const Subscription& sub : subscriptions_) {
       if (sub.state->topic == topic) return true;
@@ -272,18 +364,18 @@ void Session::OnSubscribe(const ClientCommand& command) {
     return false;
   };
   size_t added = 0;
-  for (const std::string& topic : request->topics) added += subscribed(topic) ? 0 : 1;
+  for (const std::string& topic : request.topics) added += subscribed(topic) ? 0 : 1;
   if (subscriptions_.size() + added > options_.max_topics_per_session) {
     return SendError(id, WsError::kTooManyTopicsPerSession);
   }
-  const int64_t owner = request->is_private ? uid_ : 0;
-  for (const std::string& topic : request->topics) {
+  const int64_t owner = request.is_private ? uid_ : 0;
+  for (const std::string& topic : request.topics) {
     if (subscribed(topic)) continue;
     uint32_t slot = 0;
     auto state = hub_.Subscribe(shard_, topic, owner, this, &slot);
     subscriptions_.push_back(Subscription{std::move(state), slot});
   }
-  if (command.response) Reply(TypedReply(id, "ack"));
+  if (ack) Reply(TypedReply(id, "ack"));
 }
 
 void Session::OnUnsubscribe(const ClientCommand& command) {
@@ -331,12 +423,14 @@ void Session::SendError(std::string_view id, WsError error) {
 }
 
 void Session::CloseWith(std::string_view id, WsError error) {
+  const WsErrorInfo& info = Describe(error);
+  CloseWith(id, info.code, info.message);
+}
+
+void Session::CloseWith(std::string_view id, int code, std::string_view message) {
   if (state_ == State::kClosing || state_ == State::kClosed) return;
-  if (close_reason_.empty()) {
-    const WsErrorInfo& info = Describe(error);
-    close_reason_ = std::to_string(info.code) + " " + std::string(info.message);
-  }
-  Reply(ErrorFrame(id, error));
+  if (close_reason_.empty()) close_reason_ = std::to_string(code) + " " + std::string(message);
+  Reply(ErrorFrame(id, code, message));
   StartClose(1000);
 }
 

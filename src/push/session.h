@@ -13,12 +13,14 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/fault_book.h"
 #include "push/bullet_tokens.h"
 #include "push/client_command.h"
 #include "push/hub.h"
@@ -36,8 +38,9 @@ class Session : public std::enable_shared_from_this<Session> {
   Session& operator=(const Session&) = delete;
 
   // Admits the session (509 busy, 401 token, 509 sessions per user, each then
-  // closing) and sends the welcome. `grant` is the verified token, if any.
-  void Start(std::optional<TokenGrant> grant);
+  // closing), asks the test lab's connect rules, and sends the welcome.
+  // `grant` is the verified token, if any; `path` the upgrade's path.
+  void Start(std::optional<TokenGrant> grant, std::string_view path);
 
   // ---- called by the hub on this session's loop ----
   // Queues a fan-out frame; adds this session to `to_flush` when its writer
@@ -71,6 +74,16 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnComplete(bool binary, std::string_view payload);
   void OnMessage(std::string_view text);
   void OnSubscribe(const ClientCommand& command);
+  // Subscribes to the topics of a checked request; acks when `ack`.
+  void Subscribe(std::string_view id, const TopicRequest& request, bool ack);
+  void Welcome();
+  // The test lab's rule that fired on connect (kind connect) or on a
+  // subscribe (kind push): after any delay, drop the connection, close with
+  // a notice, answer the code instead of executing (or after it), or go on.
+  void ApplyConnectFault(FaultAction fault);
+  void ApplySubscribeFault(std::string id, TopicRequest request, bool ack, FaultAction fault);
+  // Runs `then` after `delay_ms` on this session's loop, if still `state`.
+  void AfterDelay(int64_t delay_ms, State state, std::function<void()> then);
   void OnUnsubscribe(const ClientCommand& command);
   void RemoveSubscription(size_t index);
 
@@ -81,6 +94,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void SendError(std::string_view id, WsError error);
   // Queues the error frame and a close frame, then closes gracefully.
   void CloseWith(std::string_view id, WsError error);
+  void CloseWith(std::string_view id, int code, std::string_view message);
   void StartClose(uint16_t code);
   void Enqueue(OutFrame* frame);
   // Writes as much of the queue as the socket takes now (one sendmsg of up to

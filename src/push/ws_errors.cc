@@ -32,12 +32,16 @@ const WsErrorInfo& Describe(WsError error) { return Table()[static_cast<size_t>(
 
 std::string ErrorFrame(std::string_view id, WsError error) {
   const WsErrorInfo& info = Describe(error);
+  return ErrorFrame(id, info.code, info.message);
+}
+
+std::string ErrorFrame(std::string_view id, int code, std::string_view message) {
   std::string out = R"({"id":)";
   out += boost::json::serialize(boost::json::string(id));
   out += R"(,"type":"error","code":)";
-  out += std::to_string(info.code);
+  out += std::to_string(code);
   out += R"(,"data":)";
-  out += boost::json::serialize(boost::json::string(info.message));
+  out += boost::json::serialize(boost::json::string(message));
   out += '}';
   return out;
 }

@@ -51,5 +51,8 @@ std::span<const WsErrorInfo> AllWsErrors();
 
 // KuCoin's error frame: {"id":"<id>","type":"error","code":404,"data":"topic does not exist"}
 std::string ErrorFrame(std::string_view id, WsError error);
+// The same frame for any code (the test lab's fault rules answer codes push
+// itself never gives).
+std::string ErrorFrame(std::string_view id, int code, std::string_view message);
 
 }  // namespace kc::push

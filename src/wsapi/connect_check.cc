@@ -36,7 +36,7 @@ ConnectParams ReadConnectParams(std::string_view target) {
 boost::system::result<std::shared_ptr<const gateway::ApiKey>, Error> ConnectCheck::Check(
     const ConnectParams& params, const boost::beast::http::fields& headers,
     std::string_view ip) const {
-  if (service_.Get().first == ServiceStatus::kClose) return Error(ErrorCode::kServiceStopped);
+  if (service_.status() == ServiceStatus::kClose) return Error(ErrorCode::kServiceStopped);
   const bool regional =
       !policy_.region.blocked_countries.empty() || !policy_.region.restricted_countries.empty();
   const std::string country = regional ? gateway::CountryOf(headers, ip, policy_.region) : "";

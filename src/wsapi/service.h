@@ -20,6 +20,7 @@
 #include "core/access_events.h"
 #include "core/clock.h"
 #include "core/error.h"
+#include "core/fault_book.h"
 #include "gateway/rate_limit.h"
 #include "net/http_server.h"
 #include "wsapi/connect_check.h"
@@ -61,6 +62,9 @@ class WsApiService {
   // Told of sessions signed in and ended (access log, metrics); before serving.
   void SetObserver(AccessObserver* observer) { observer_ = observer; }
   AccessObserver* observer() const { return observer_; }
+  // The test lab's fault rules, asked on connect and per operation; before serving.
+  void SetFaults(FaultBook* faults) { faults_ = faults; }
+  FaultBook* faults() const { return faults_; }
   // Counts a session of `api_key`; false (nothing counted) when the key has
   // its maximum open already.
   bool Admit(const std::string& api_key, Session* session, const boost::asio::any_io_executor& loop,
@@ -80,6 +84,7 @@ class WsApiService {
   OrderDesk& desk_;
   const Clock& clock_;
   AccessObserver* observer_ = nullptr;
+  FaultBook* faults_ = nullptr;
   mutable std::mutex mutex_;
   std::map<std::string, size_t, std::less<>> per_key_;  // guarded by mutex_
   std::map<Session*, Entry> sessions_;                  // guarded by mutex_

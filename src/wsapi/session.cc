@@ -3,11 +3,13 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/buffer.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <boost/uuid/random_generator.hpp>
 #include <boost/uuid/uuid_io.hpp>
 #include <chrono>
+#include <utility>
 
 #include "gateway/signature.h"
 #include "wsapi/request.h"
@@ -101,6 +103,49 @@ void Session::OnAccepted() {
     return CloseAfterWrites();
   }
   admitted_ = true;
+  if (FaultBook* faults = service_.faults()) {
+    if (auto fault = faults->Fire(FaultSubject{.kind = FaultKind::kConnect,
+                                               .method = "GET",
+                                               .path = service_.options().path,
+                                               .uid = key_->uid,
+                                               .api_key = key_->key,
+                                               .ip = peer_.ip,
+                                               .topic = {},
+                                               .op = {}})) {
+      return ApplyConnectFault(std::move(*fault));
+    }
+  }
+  SendChallenge();
+}
+
+// A code or a close on connect answers as a refused connect check does.
+void Session::ApplyConnectFault(FaultAction fault) {
+  if (fault.delay_ms > 0) {
+    // The challenge waits; timer_ is free until the challenge arms it.
+    timer_.expires_after(std::chrono::milliseconds(std::exchange(fault.delay_ms, 0)));
+    timer_.async_wait(
+        [self = shared_from_this(), fault = std::move(fault)](beast::error_code ec) mutable {
+          if (ec || self->state_ != State::kHandshake) return;
+          self->ApplyConnectFault(std::move(fault));
+        });
+    return;
+  }
+  if (fault.disconnect) {
+    NoteReason("test lab fault: disconnect");
+    return Abort();
+  }
+  const std::string& code = fault.close_code.empty() ? fault.code : fault.close_code;
+  if (!code.empty()) {
+    const std::string& message = fault.close_code.empty() ? fault.message : fault.close_message;
+    NoteReason(code + " " + message);
+    const int64_t now = Now();
+    Send(ErrorFrame(code, message, Times{now, now}));
+    return CloseAfterWrites();
+  }
+  SendChallenge();
+}
+
+void Session::SendChallenge() {
   state_ = State::kSigningIn;
   session_id_ = NewSessionId();
   challenge_ = ChallengeFrame(session_id_, service_.clock().NowMs());
@@ -228,18 +273,77 @@ void Session::OnRequest(std::string_view text, int64_t in) {
                       refusal->Message(), Times{in, Now()}, rate.limit >= 0 ? &rate : nullptr));
     return;
   }
+  // The test lab's rule, asked after the real checks: a request refused for
+  // real is never faulted too.
+  std::optional<FaultAction> fault;
+  if (FaultBook* faults = service_.faults()) {
+    fault = faults->Fire(FaultSubject{.kind = FaultKind::kWsApi,
+                                      .method = {},
+                                      .path = {},
+                                      .uid = key_->uid,
+                                      .api_key = key_->key,
+                                      .ip = peer_.ip,
+                                      .topic = {},
+                                      .op = request->op});
+  }
   ++in_flight_;
+  RunOp(
+      PendingOp{found->op, found->name, std::move(request->id), std::move(request->args), in, rate},
+      std::move(fault));
+}
+
+void Session::RunOp(PendingOp pending, std::optional<FaultAction> fault) {
+  if (fault && fault->delay_ms > 0) {
+    auto timer = std::make_shared<boost::asio::steady_timer>(
+        ws_.get_executor(), std::chrono::milliseconds(std::exchange(fault->delay_ms, 0)));
+    timer->async_wait([self = shared_from_this(), timer, pending = std::move(pending),
+                       fault = std::move(fault)](beast::error_code ec) mutable {
+      if (ec || self->state_ != State::kOpen) return self->FinishOp();
+      self->RunOp(std::move(pending), std::move(fault));
+    });
+    return;
+  }
+  const gateway::RateDecision* pool = pending.rate.limit >= 0 ? &pending.rate : nullptr;
+  if (fault) {
+    if (fault->disconnect) {
+      NoteReason("test lab fault: disconnect");
+      return Abort();
+    }
+    if (!fault->close_code.empty()) {
+      CloseWith(fault->close_code, fault->close_message);
+      return FinishOp();
+    }
+    if (!fault->code.empty() && !fault->after_execute) {
+      Send(RefusalFrame(pending.id, pending.name, fault->code, fault->message,
+                        Times{pending.in, Now()}, pool));
+      return FinishOp();
+    }
+  }
+  const SpotOp op = pending.op;
+  const boost::json::object args = std::move(pending.args);
   service_.desk().Run(
-      found->op, key_->uid, request->args, ws_.get_executor(),
-      [self = shared_from_this(), id = std::move(request->id), op = found->name, in,
-       rate](OpResult result) {
-        --self->in_flight_;
-        const gateway::RateDecision* pool = rate.limit >= 0 ? &rate : nullptr;
-        const Times times{in, self->Now()};
-        self->Send(result.ok() ? AnswerFrame(id, op, result.data, times, pool)
-                               : RefusalFrame(id, op, result.code, result.message, times, pool));
-        if (self->state_ == State::kOpen) self->Read();
+      op, key_->uid, args, ws_.get_executor(),
+      [self = shared_from_this(), pending = std::move(pending),
+       fault = std::move(fault)](OpResult result) {
+        const gateway::RateDecision* charged = pending.rate.limit >= 0 ? &pending.rate : nullptr;
+        const Times times{pending.in, self->Now()};
+        if (fault && fault->after_execute) {
+          // Executed; the client sees only the error.
+          self->Send(
+              RefusalFrame(pending.id, pending.name, fault->code, fault->message, times, charged));
+        } else if (result.ok()) {
+          self->Send(AnswerFrame(pending.id, pending.name, result.data, times, charged));
+        } else {
+          self->Send(
+              RefusalFrame(pending.id, pending.name, result.code, result.message, times, charged));
+        }
+        self->FinishOp();
       });
+}
+
+void Session::FinishOp() {
+  --in_flight_;
+  if (state_ == State::kOpen) Read();
 }
 
 void Session::OnBadFrame(std::string frame) {
@@ -265,6 +369,14 @@ void Session::CloseWith(const Error& error) {
   const int64_t now = Now();
   NoteReason(error);
   Send(ErrorFrame(error, Times{now, now}));
+  CloseAfterWrites();
+}
+
+void Session::CloseWith(std::string_view code, std::string_view message) {
+  if (state_ != State::kSigningIn && state_ != State::kOpen) return;
+  const int64_t now = Now();
+  NoteReason(std::string(code) + " " + std::string(message));
+  Send(ErrorFrame(code, message, Times{now, now}));
   CloseAfterWrites();
 }
 

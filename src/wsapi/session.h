@@ -22,13 +22,16 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "core/error.h"
+#include "core/fault_book.h"
 #include "gateway/api_key.h"
 #include "net/http_server.h"
 #include "wsapi/frames.h"
+#include "wsapi/order_desk.h"
 
 namespace kc::wsapi {
 
@@ -45,6 +48,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void Start(net::HttpRequest request);
   // Sends `error`'s frame and closes (the registry's CloseAll; on this loop).
   void CloseWith(const Error& error);
+  void CloseWith(std::string_view code, std::string_view message);
 
  private:
   enum class State { kHandshake, kSigningIn, kOpen, kClosing, kClosed };
@@ -54,6 +58,24 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnMessage(std::string_view text, bool binary, int64_t in);
   void OnSignIn(std::string_view text, bool binary, int64_t in);
   void OnRequest(std::string_view text, int64_t in);
+  // A checked operation, charged to the pools, counted in flight.
+  struct PendingOp {
+    SpotOp op;
+    std::string_view name;
+    std::string id;
+    boost::json::object args;
+    int64_t in = 0;
+    gateway::RateDecision rate;
+  };
+  // Runs `pending` through the desk, first applying the test lab's rule
+  // that fired for it, if any (delay, code instead of or after executing,
+  // disconnect, close).
+  void RunOp(PendingOp pending, std::optional<FaultAction> fault);
+  // An operation answered: no longer in flight; read more.
+  void FinishOp();
+  // After the connect check: the test lab's connect rule, then the challenge.
+  void ApplyConnectFault(FaultAction fault);
+  void SendChallenge();
   // A frame that could not be used; ends the session past the limit.
   void OnBadFrame(std::string frame);
   void Send(std::string frame);

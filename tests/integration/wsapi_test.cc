@@ -25,6 +25,7 @@
 #include "test_client.h"
 #include "ws_test_client.h"
 #include "wsapi/service.h"
+#include "wsapi_sign_in.h"
 
 namespace kc {
 namespace {
@@ -32,6 +33,7 @@ namespace {
 namespace http = boost::beast::http;
 namespace json = boost::json;
 using namespace std::chrono_literals;
+using testing::ConnectQuery;
 using testing::Reply;
 using testing::SignedHeaders;
 using testing::TestClient;
@@ -44,51 +46,12 @@ std::string Numbered(std::string_view prefix, long n) {
   return out;
 }
 
-// base64 with the characters a query string must escape.
-std::string Escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '+') {
-      out += "%2B";
-    } else if (c == '/') {
-      out += "%2F";
-    } else if (c == '=') {
-      out += "%3D";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 // A JSON string's text ("" for anything else), to compare with std::string.
 std::string S(const json::value& v) { return v.is_string() ? std::string(v.as_string()) : ""; }
 
 struct User {
   int64_t uid = 0;
   TestKey key;
-};
-
-// The query a client connects with; each part may be changed before use.
-struct ConnectQuery {
-  std::string apikey;
-  std::string timestamp;
-  std::string sign;
-  std::string passphrase;
-  std::string extra;  // "&partner=…" etc.
-
-  static ConnectQuery For(const TestKey& key, int64_t now_ms = testing::NowMs()) {
-    ConnectQuery q;
-    q.apikey = key.api_key;
-    q.timestamp = std::to_string(now_ms);
-    q.sign = gateway::Base64Encode(gateway::HmacSha256(key.secret, {key.api_key, q.timestamp}));
-    q.passphrase = gateway::HashPassphrase(key.secret, key.passphrase);
-    return q;
-  }
-  std::string Target() const {
-    return "/v1/private?apikey=" + apikey + "&timestamp=" + timestamp + "&sign=" + Escape(sign) +
-           "&passphrase=" + Escape(passphrase) + extra;
-  }
 };
 
 class WsApiServer {
@@ -231,9 +194,10 @@ TEST(WsApiConnect, ParametersInAnyOrderAndUnknownPartnerAccepted) {
   WsApiServer server;
   User user = server.NewUser();
   ConnectQuery q = ConnectQuery::For(user.key);
-  const std::string target = "/v1/private?passphrase=" + Escape(q.passphrase) +
-                             "&partner=NODESDK&partner_sign=abc%3D&sign=" + Escape(q.sign) +
-                             "&timestamp=" + q.timestamp + "&apikey=" + q.apikey;
+  const std::string target =
+      "/v1/private?passphrase=" + testing::EscapeBase64(q.passphrase) +
+      "&partner=NODESDK&partner_sign=abc%3D&sign=" + testing::EscapeBase64(q.sign) +
+      "&timestamp=" + q.timestamp + "&apikey=" + q.apikey;
   auto client = server.Connect(target);
   const auto challenge = client->ReadText();
   ASSERT_TRUE(challenge);

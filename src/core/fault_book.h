@@ -9,6 +9,11 @@
 // a deterministic pseudo-random stream (one draw per match), so a run
 // repeats exactly.
 //
+// The book lives in core because the services it reaches do not depend on
+// the lab: the REST pipeline's lab/fault_stage.h, the push sessions
+// (subscribe, connect) and the WS API sessions (operations, connect) each
+// ask Fire. The lab's admin routes (lab/fault_routes.h) fill it.
+//
 // Any thread. With no rule set, Fire costs one relaxed atomic load (the
 // request path's whole cost of the lab); with rules, one mutex.
 #pragma once
@@ -22,7 +27,7 @@
 #include <string_view>
 #include <vector>
 
-namespace kc::lab {
+namespace kc {
 
 enum class FaultKind { kRest, kPush, kWsApi, kConnect };
 std::string_view ToString(FaultKind kind);
@@ -41,10 +46,12 @@ struct FaultMatch {
 
 struct FaultAction {
   std::string code;      // answer this code (not executed, unless after_execute)
+  std::string message;   // kcgate's text for `code` (resolved when the rule is added)
   int64_t delay_ms = 0;  // wait, then proceed (or answer `code`)
   bool after_execute = false;
   bool disconnect = false;  // drop the connection without an answer
   std::string close_code;   // push / WS API: the notice, then close
+  std::string close_message;
 };
 
 struct FaultRule {
@@ -110,4 +117,4 @@ class FaultBook {
 // "*"-suffixed prefix or exact match; "" matches anything.
 bool MatchesPattern(std::string_view pattern, std::string_view value);
 
-}  // namespace kc::lab
+}  // namespace kc

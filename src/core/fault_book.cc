@@ -1,8 +1,8 @@
-#include "lab/faults.h"
+#include "core/fault_book.h"
 
 #include <algorithm>
 
-namespace kc::lab {
+namespace kc {
 
 std::string_view ToString(FaultKind kind) {
   switch (kind) {
@@ -110,4 +110,4 @@ std::optional<FaultAction> FaultBook::FireSlow(const FaultSubject& subject) {
   return std::nullopt;
 }
 
-}  // namespace kc::lab
+}  // namespace kc
