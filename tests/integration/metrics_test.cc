@@ -249,7 +249,13 @@ TEST(Metrics, PushMessagesBytesAndSlowConsumersAreCounted) {
                                             R"(","data":{"n":)" + std::to_string(i) + "}}"));
     read();
   }
-  const Scrape read_all = ScrapeMetrics(admin);
+  // The session counts a frame once its write returns, which may be just
+  // after the client has read it: wait for the count, then it must be exact.
+  Scrape read_all;
+  Eventually([&] {
+    read_all = ScrapeMetrics(admin);
+    return read_all["kcgate_push_messages_sent_total"] >= 7;
+  });
   EXPECT_EQ(read_all["kcgate_push_messages_sent_total"], 7) << read_all.text;
   EXPECT_EQ(read_all["kcgate_push_bytes_sent_total"], bytes);
   EXPECT_EQ(read_all["kcgate_push_slow_consumer_disconnects_total"], 0);
