@@ -25,6 +25,7 @@
 #include "test_client.h"
 #include "test_server.h"
 #include "ws_test_client.h"
+#include "wsapi_sign_in.h"
 
 namespace kc {
 namespace {
@@ -161,31 +162,11 @@ TEST(Metrics, ConnectionGaugesFollowPushAndWsApiSessions) {
   auto push = std::make_unique<WsTestClient>(server.endpoint(),
                                              "/?token=" + token + "&connectId=metrics-1");
   ASSERT_EQ(push->Read().at("type"), "welcome");
-  const std::string timestamp = std::to_string(testing::NowMs());
-  auto escape = [](std::string text) {
-    std::string out;
-    for (char c : text) {
-      if (c == '+') {
-        out += "%2B";
-      } else if (c == '/') {
-        out += "%2F";
-      } else if (c == '=') {
-        out += "%3D";
-      } else {
-        out += c;
-      }
-    }
-    return out;
-  };
-  auto wsapi = std::make_unique<WsTestClient>(
-      server.endpoint(),
-      "/v1/private?apikey=" + key.api_key + "&timestamp=" + timestamp + "&sign=" +
-          escape(gateway::Base64Encode(gateway::HmacSha256(key.secret, {key.api_key, timestamp}))) +
-          "&passphrase=" + escape(gateway::HashPassphrase(key.secret, key.passphrase)));
-  const auto challenge = wsapi->ReadText();
-  ASSERT_TRUE(challenge);
-  wsapi->Send(gateway::Base64Encode(gateway::HmacSha256(key.secret, {*challenge})));
-  ASSERT_EQ(wsapi->Read().at("data"), "welcome");
+  auto wsapi =
+      std::make_unique<WsTestClient>(server.endpoint(), testing::ConnectQuery::For(key).Target());
+  const auto welcome = testing::AnswerChallenge(*wsapi, key);
+  ASSERT_TRUE(welcome);
+  ASSERT_EQ(json::parse(*welcome).as_object().at("data"), "welcome");
 
   const Scrape open = ScrapeMetrics(admin);
   EXPECT_EQ(open[Connections("push")], 1) << open.text;
