@@ -26,6 +26,7 @@ namespace {
 namespace http = boost::beast::http;
 namespace json = boost::json;
 using namespace std::chrono_literals;
+using testing::Eventually;
 using testing::Reply;
 using testing::SignedHeaders;
 using testing::TestClient;
@@ -44,16 +45,6 @@ std::string RunCli(const std::string& args) {
   while (const size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
   if (::pclose(pipe) != 0) throw std::runtime_error("kcgate " + args + " failed: " + out);
   return out;
-}
-
-template <typename Probe>
-bool Eventually(Probe probe, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (probe()) return true;
-    std::this_thread::sleep_for(10ms);
-  }
-  return probe();
 }
 
 class MaintenanceServer {

@@ -33,6 +33,7 @@ namespace {
 namespace http = boost::beast::http;
 namespace json = boost::json;
 using namespace std::chrono_literals;
+using testing::Eventually;
 using testing::Reply;
 using testing::Scrape;
 using testing::ScrapeMetrics;
@@ -54,16 +55,6 @@ std::string Code(const std::string& code) {
 }
 std::string Connections(const std::string& kind) {
   return "kcgate_connections{kind=\"" + kind + "\"}";
-}
-
-template <typename Probe>
-bool Eventually(Probe probe, std::chrono::milliseconds timeout = 5s) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (probe()) return true;
-    std::this_thread::sleep_for(10ms);
-  }
-  return probe();
 }
 
 void Deposit(app::Server& server, int64_t uid, const std::string& currency,

@@ -25,6 +25,7 @@ namespace {
 namespace http = boost::beast::http;
 namespace json = boost::json;
 using namespace std::chrono_literals;
+using testing::Eventually;
 using testing::SignedHeaders;
 using testing::TestClient;
 using testing::TestKey;
@@ -36,16 +37,6 @@ std::string Numbered(std::string_view prefix, long n) {
   std::string out(prefix);
   out.append(std::to_string(n));
   return out;
-}
-
-template <typename Probe>
-bool Eventually(Probe probe, std::chrono::milliseconds timeout = 5s) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (probe()) return true;
-    std::this_thread::sleep_for(5ms);
-  }
-  return probe();
 }
 
 push::Frame MakeFrame(const std::string& topic, const std::string& subject, int n) {

@@ -11,6 +11,7 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -132,6 +133,18 @@ inline Headers With(Headers headers, const std::string& name, const std::string&
 inline Headers Without(Headers headers, const std::string& name) {
   std::erase_if(headers, [&](const auto& header) { return header.first == name; });
   return headers;
+}
+
+// Polls `probe` until it holds or `timeout` passes; its last answer. For
+// state another thread changes (a server applying a status, counting a frame).
+template <typename Probe>
+bool Eventually(Probe probe, std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (probe()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return probe();
 }
 
 }  // namespace kc::testing
